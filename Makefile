@@ -1,0 +1,46 @@
+# Two commands for a newcomer:  make run  (the app on http://127.0.0.1:8000)  and  make test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+WORKERS ?= 2
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgres translations extract bench install install-dev
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d app/translations
+
+extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i app/translations/messages.pot -d app/translations
+
+run: install translations
+	$(BIN)/flask init-db
+	$(BIN)/flask seed-demo --if-empty
+	@echo "Anju on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' --access-logfile - wsgi:app
+
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+test: install-dev translations
+	@echo "== tests on SQLite"
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "== tests on PostgreSQL"; $(BIN)/python -m pytest -q $(PYTEST_ARGS); fi
+
+bench: install-dev
+	$(BIN)/python bench/worklist.py

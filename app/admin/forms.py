@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..grid.forms import valid_mobile
+
+ROLE_CHOICES = [("coordinator", _l("网格员")), ("supervisor", _l("服务站管理员")),
+                ("health", _l("卫生服务人员")), ("admin", _l("系统管理员"))]
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(_l("请填写用户名")), Length(max=64)],
+                           render_kw={"autocapitalize": "none", "autocomplete": "off"})
+    name = StringField(_l("姓名"), validators=[DataRequired(_l("请填写姓名")), Length(max=64)])
+    phone = StringField(_l("手机号码"), validators=[Optional(), valid_mobile], render_kw={"inputmode": "tel"})
+    role = SelectField(_l("角色"), choices=ROLE_CHOICES)
+    area_id = SelectField(_l("所属乡镇/街道（站点人员）"), coerce=_optional_int, choices=[], validators=[Optional()])
+    grid_ids = SelectMultipleField(_l("负责网格（网格员）"), coerce=int, choices=[], validators=[Optional()])
+    password = PasswordField(_l("初始密码"), validators=[Optional(), Length(min=8, max=128, message=_l("密码至少 8 位"))],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=8, max=128, message=_l("密码至少 8 位"))],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class AreaForm(FlaskForm):
+    parent_id = SelectField(_l("上级区域"), coerce=_optional_int, choices=[], validators=[Optional()])
+    code = StringField(_l("代码"), validators=[DataRequired(_l("请填写区域代码")), Length(max=32)])
+    name = StringField(_l("名称"), validators=[DataRequired(_l("请填写名称")), Length(max=100)])
+    address = StringField(_l("服务站地址"), validators=[Optional(), Length(max=200)])
+    phone = StringField(_l("服务站电话"), validators=[Optional(), Length(max=40)])
+    hours = StringField(_l("办公时间"), validators=[Optional(), Length(max=100)])

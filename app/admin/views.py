@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Area, AreaLevel, User
+from ..services import accounts, areas as area_service, audit_log
+from ..services.errors import NotFound, ValidationFailed
+from ..web import actor, int_arg, render, roles_required
+from ..grid.helpers import apply_errors
+from . import bp
+from .forms import AreaForm, ResetPasswordForm, UserForm
+
+
+def _area_label(a: Area) -> str:
+    return f"{a.name}（{a.code}）"
+
+
+def _scope_choices(form: UserForm) -> None:
+    tree = area_service.tree()
+    form.area_id.choices = [("", "—")] + [(a.id, _area_label(a)) for a in tree if a.level == AreaLevel.TOWNSHIP.value]
+    form.grid_ids.choices = [(a.id, f"{a.parent.name if a.parent else ''} {a.name}") for a in tree if a.is_grid]
+
+
+@bp.get("/")
+@roles_required("admin")
+def index():
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/users")
+@roles_required("admin")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
+    return render("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = UserForm()
+    _scope_choices(form)
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(gettext("请设置初始密码"))
+        else:
+            try:
+                user = accounts.create_user(actor(), username=form.username.data, name=form.name.data,
+                                            role=form.role.data, password=form.password.data, phone=form.phone.data,
+                                            area_id=form.area_id.data, grid_ids=form.grid_ids.data)
+            except ValidationFailed as exc:
+                apply_errors(form, exc)
+            else:
+                flash(gettext("已创建用户 %(name)s", name=user.username), "success")
+                return redirect(url_for("admin.users"))
+    return render("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = accounts.get(user_id)
+    form = UserForm(obj=user if request.method == "GET" else None)
+    _scope_choices(form)
+    if request.method == "GET":
+        form.grid_ids.data = [g.id for g in user.grids]
+    form.username.data = user.username
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(actor(), user.id, name=form.name.data, phone=form.phone.data, role=form.role.data,
+                                 area_id=form.area_id.data, grid_ids=form.grid_ids.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(gettext("已保存"), "success")
+            return redirect(url_for("admin.users"))
+    return render("admin/user_form.html", form=form, user=user, reset=ResetPasswordForm(formdata=None))
+
+
+@bp.post("/users/<int:user_id>/active")
+@roles_required("admin")
+def set_active(user_id: int):
+    try:
+        accounts.set_active(actor(), user_id, request.form.get("active") == "1")
+    except ValidationFailed as exc:
+        flash(next(iter(exc.errors.values())), "error")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@roles_required("admin")
+def reset_password(user_id: int):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        accounts.reset_password(actor(), user_id, form.password.data)
+        flash(gettext("密码已重置，用户下次登录时须修改密码"), "success")
+        return redirect(url_for("admin.users"))
+    user = accounts.get(user_id)
+    edit = UserForm(obj=user)
+    _scope_choices(edit)
+    edit.grid_ids.data = [g.id for g in user.grids]
+    return render("admin/user_form.html", form=edit, user=user, reset=form)
+
+
+@bp.get("/areas")
+@roles_required("admin")
+def areas():
+    return render("admin/areas.html", areas=area_service.tree())
+
+
+@bp.route("/areas/new", methods=["GET", "POST"])
+@bp.route("/areas/<int:area_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def area_form(area_id: int | None = None):
+    area = db.session.get(Area, area_id) if area_id else None
+    if area_id and area is None:
+        raise NotFound("area")
+    form = AreaForm(obj=area if request.method == "GET" else None)
+    form.parent_id.choices = [("", "—")] + [(a.id, ("　" * a.path.count("/")) + _area_label(a))
+                                            for a in area_service.tree() if not a.is_grid]
+    if request.method == "GET" and not area and int_arg("parent"):
+        form.parent_id.data = int_arg("parent")
+    if form.validate_on_submit():
+        fields = dict(code=form.code.data, name=form.name.data, address=form.address.data,
+                      phone=form.phone.data, hours=form.hours.data)
+        try:
+            if area:
+                area_service.update(actor(), area.id, **fields)
+            else:
+                area_service.create(actor(), parent_id=form.parent_id.data, **fields)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(gettext("已保存"), "success")
+            return redirect(url_for("admin.areas"))
+    return render("admin/area_form.html", form=form, area=area)
+
+
+@bp.get("/audit")
+@roles_required("admin")
+def audit():
+    filters = {k: request.args.get(k, "").strip() for k in ("entity", "action", "user")}
+    page = audit_log.search(entity=filters["entity"], action=filters["action"], username=filters["user"],
+                            entity_id=int_arg("entity_id"), page=int_arg("page", 1) or 1)
+    return render("admin/audit.html", block="results", page=page, filters=filters,
+                  page_url=lambda n: url_for("admin.audit", page=n, **{k: v for k, v in filters.items() if v}))

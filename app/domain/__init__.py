@@ -1,0 +1,1 @@
+"""Domain rules of Anju: plain Python, no Flask, tested directly."""

@@ -1,0 +1,10 @@
+"""The coordinators' work app: my grids, people, dwellings, the review queue.
+
+Supervisors and admins use the same pages; what each one sees is cut by
+``services.scope``.
+"""
+from flask import Blueprint
+
+bp = Blueprint("grid", __name__, url_prefix="/grid")
+
+from . import dwellings, home, people, pickers, queue  # noqa: E402,F401

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import enum
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.clock import utcnow
+from ..extensions import db
+from .area import user_grids
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    COORDINATOR = "coordinator"
+    HEALTH = "health"
+
+
+class User(UserMixin, db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False, unique=True)
+    name = db.Column(db.String(64), nullable=False)
+    phone = db.Column(db.String(20))
+    role = db.Column(db.String(16), nullable=False)
+    # Supervisors and health workers: their township; admins: none (everything).
+    area_id = db.Column(db.Integer, db.ForeignKey("area.id"))
+    password_hash = db.Column(db.String(256), nullable=False)
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    failed_logins = db.Column(db.Integer, nullable=False, default=0)
+    locked_until = db.Column(db.DateTime)
+    must_change_password = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_login_at = db.Column(db.DateTime)
+
+    area = db.relationship("Area")
+    grids = db.relationship("Area", secondary=user_grids, order_by="Area.code")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.active)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in {r.value if isinstance(r, Role) else r for r in roles}

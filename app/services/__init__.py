@@ -1,0 +1,1 @@
+"""Services: the operations that change data. Each one audits and commits."""

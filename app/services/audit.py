@@ -1,0 +1,43 @@
+"""The audit log: every service that writes calls ``record`` in its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from sqlalchemy import inspect
+
+from ..extensions import db
+from ..models import AuditLog
+from .context import Actor
+
+SKIP = {"password_hash", "updated_at"}
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj, fields=None) -> dict:
+    """The column values of a model object, JSON-ready."""
+    mapper = inspect(obj).mapper
+    names = fields or [c.key for c in mapper.column_attrs]
+    return {n: _plain(getattr(obj, n)) for n in names if n not in SKIP}
+
+
+def changed_only(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record(actor: Actor, action: str, entity: str, entity_id: int | None,
+           before: dict | None = None, after: dict | None = None) -> AuditLog:
+    entry = AuditLog(
+        user_id=actor.user_id, actor=actor.label, action=action, entity=entity,
+        entity_id=entity_id, before=before, after=after, ip=actor.ip,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,237 @@
+"""Demo data: one county, its townships, communities, grids, dwellings and people.
+
+Reproducible for a given seed, and fast enough for a million people: rows are built in
+chunks and written with one bulk statement per chunk (``COPY`` on PostgreSQL).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import random
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from sqlalchemy import insert, select
+
+from ..domain import divisions
+from ..domain.choices import (EDUCATION, ETHNICITIES, EXPECTED_STAY, MARITAL_STATUS,
+                              REASONS_FOR_COMING)
+from ..domain.clock import local_today, utcnow
+from ..domain.idcard import make_id_number
+from ..extensions import db
+from ..models import Area, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
+from . import accounts, areas, audit
+from .context import Actor
+
+COUNTY = ("330106", "西湖区")
+TOWNSHIPS = [("330106002", "北山街道"), ("330106004", "西溪街道"), ("330106005", "翠苑街道"),
+             ("330106007", "古荡街道"), ("330106008", "西湖街道"), ("330106009", "留下街道"),
+             ("330106010", "转塘街道"), ("330106011", "蒋村街道"), ("330106012", "灵隐街道"),
+             ("330106013", "文新街道"), ("330106109", "三墩镇"), ("330106110", "双浦镇")]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英文华红玉兰建国志强海燕春梅小红金凤俊杰子涵浩然欣怡梓轩雨涵"
+ROADS = "文一路 文二路 文三路 学院路 教工路 古墩路 紫荆花路 天目山路 西溪路 留和路 丰潭路 莫干山路".split()
+JOBS = "建筑工人 快递员 外卖骑手 餐饮服务员 保洁员 工厂操作工 销售 司机 个体经营 保姆 厨师 装修工".split()
+EMPLOYERS = "城西建设有限公司 顺达快递 美味餐饮店 安心家政服务部 华丰电子厂 四季便利店 个体".split()
+PASSWORD = "anju-demo-2026"
+
+CHUNK = 10_000
+
+
+@dataclass
+class DemoUser:
+    username: str
+    role: str
+    name: str
+
+
+DEMO_USERS = [DemoUser("admin", Role.ADMIN.value, "系统管理员"),
+              DemoUser("supervisor", Role.SUPERVISOR.value, "站长 周红"),
+              DemoUser("coordinator", Role.COORDINATOR.value, "网格员 李强"),
+              DemoUser("coordinator2", Role.COORDINATOR.value, "网格员 王芳"),
+              DemoUser("health", Role.HEALTH.value, "卫生服务员 陈静")]
+
+
+def _shape(persons: int) -> tuple[int, int, int]:
+    """Townships, communities per township, grids per community for ``persons`` people.
+
+    The small demo is 2 townships, 4 communities, 8 grids; larger runs keep about 500
+    people per grid, as real grids are sized.
+    """
+    grids = max(8, math.ceil(persons / 500))
+    townships = max(2, min(len(TOWNSHIPS), grids // 100))
+    communities = max(2, math.ceil(grids / townships / 4))
+    per_community = max(2, math.ceil(grids / (townships * communities)))
+    return townships, communities, per_community
+
+
+def build_areas(actor: Actor, persons: int) -> list[Area]:
+    townships, communities, per_community = _shape(persons)
+    county = areas.create(actor, parent_id=None, code=COUNTY[0], name=COUNTY[1], commit=False)
+    grids: list[Area] = []
+    for t_code, t_name in TOWNSHIPS[:townships]:
+        township = areas.create(actor, parent_id=county.id, code=t_code, name=t_name, commit=False,
+                                address=f"杭州市西湖区{t_name}便民服务中心一楼", phone="0571-8800" + t_code[-4:],
+                                hours="周一至周五 8:30–12:00，13:30–17:00")
+        for c in range(1, communities + 1):
+            community = areas.create(actor, parent_id=township.id, code=f"{t_code}{c:03d}",
+                                     name=f"{ROADS[(c - 1) % len(ROADS)][:2]}{c}社区", commit=False)
+            for g in range(1, per_community + 1):
+                grids.append(areas.create(actor, parent_id=community.id, code=f"{t_code}{c:03d}-G{g:02d}",
+                                          name=f"第{g}网格", commit=False))
+    db.session.flush()
+    return grids
+
+
+def _users(actor: Actor, grids: list[Area]) -> None:
+    township_1 = grids[0].parent.parent
+    township_2 = grids[-1].parent.parent
+    for u in DEMO_USERS:
+        if u.username == "coordinator":
+            scope = {"grid_ids": [g.id for g in grids[:2]]}
+        elif u.username == "coordinator2":
+            scope = {"grid_ids": [g.id for g in grids if g.parent.parent_id == township_2.id][:2]}
+        elif u.role in (Role.SUPERVISOR.value, Role.HEALTH.value):
+            scope = {"area_id": township_1.id}
+        else:
+            scope = {}
+        accounts.create_user(actor, username=u.username, name=u.name, role=u.role, password=PASSWORD,
+                             phone=f"1390000{len(u.username):04d}", **scope)
+
+
+def _region_codes(rng: random.Random) -> list[str]:
+    """Household places weighted to the usual origins, plus a few retired county codes."""
+    current = [d.code for p in ("34", "41", "51", "36", "43", "42", "52", "33")
+               for c in divisions.children(p) for d in divisions.children(c.code)]
+    return current + ["342101", "412701", "513021"]  # retired: 阜阳地区 阜阳市, 周口地区 周口市, 达县
+
+
+def _write(table, rows: list[dict]) -> None:
+    if not rows:
+        return
+    bind = db.session.connection()
+    if bind.dialect.name == "postgresql":
+        columns = list(rows[0])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in rows:
+            writer.writerow(["\\N" if row[c] is None else row[c] for c in columns])
+        buffer.seek(0)
+        raw = bind.connection.driver_connection
+        with raw.cursor().copy(
+                f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')') as copy:
+            copy.write(buffer.getvalue())
+    else:
+        db.session.execute(insert(table), rows)
+
+
+def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, list[int]],
+            persons: int, start_id: int, coordinator_ids: dict[int, int]) -> Iterator[tuple[list, list, list]]:
+    regions = _region_codes(rng)
+    today = local_today()
+    now = utcnow()
+    people, moves, tenancies = [], [], []
+    per_grid = math.ceil(persons / len(grids))
+    for i in range(persons):
+        pid = start_id + i
+        grid = grids[min(i // per_grid, len(grids) - 1)]
+        born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
+        sex = rng.random() < 0.55
+        number = make_id_number(rng.choice(regions), born, rng.randrange(0, 500) * 2 + (1 if sex else 0))
+        arrived = today - dt.timedelta(days=int(rng.expovariate(1 / 400)))
+        left = rng.random() < 0.08
+        left_on = min(today, arrived + dt.timedelta(days=rng.randrange(1, 300))) if left else None
+        dwelling_id = rng.choice(dwellings_by_grid[grid.id])
+        collected = dt.datetime.combine(arrived, dt.time(9)) + dt.timedelta(minutes=rng.randrange(0, 600))
+        entered = collected + dt.timedelta(hours=rng.choice([1, 2, 5, 20, 30, 50]))
+        people.append({
+            "id": pid, "id_number": number,
+            "name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
+            "sex": "M" if sex else "F", "birth_date": born, "ethnicity": "01" if rng.random() < 0.9 else rng.choice(ETHNICITIES)[0],
+            "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}", "hukou_area_code": number[:6],
+            "hukou_address": f"{rng.randrange(1, 99)}组{rng.randrange(1, 200)}号",
+            "marital_status": rng.choice(MARITAL_STATUS[:4])[0], "education": rng.choice(EDUCATION)[0],
+            "occupation": rng.choice(JOBS), "reason_for_coming": rng.choice(REASONS_FOR_COMING[:4])[0],
+            "arrived_on": arrived, "expected_stay": rng.choice(EXPECTED_STAY)[0], "employer": rng.choice(EMPLOYERS),
+            "status": "left" if left else "present", "left_on": left_on, "grid_id": grid.id,
+            "dwelling_id": None if left else dwelling_id, "room": f"{rng.randrange(1, 6)}0{rng.randrange(1, 9)}",
+            "collected_at": collected, "entered_at": min(entered, now), "created_by_id": coordinator_ids.get(grid.id),
+            "updated_at": now, "version": 1,
+        })
+        moves.append({"person_id": pid, "kind": "arrive", "on_date": arrived, "to_dwelling_id": dwelling_id,
+                      "to_grid_id": grid.id, "recorded_at": now})
+        tenancies.append({"person_id": pid, "dwelling_id": dwelling_id, "start_on": arrived, "end_on": left_on})
+        if left:
+            moves.append({"person_id": pid, "kind": "leave", "on_date": left_on, "from_dwelling_id": dwelling_id,
+                          "from_grid_id": grid.id, "destination": "返回户籍地", "reason": "return_home", "recorded_at": now})
+        if len(people) >= CHUNK:
+            yield people, moves, tenancies
+            people, moves, tenancies = [], [], []
+    if people:
+        yield people, moves, tenancies
+
+
+def _fill_keys(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """Bulk statements need the same keys in every row."""
+    return [{k: r.get(k) for k in keys} for r in rows]
+
+
+MOVE_KEYS = ("person_id", "kind", "on_date", "from_dwelling_id", "to_dwelling_id", "from_grid_id",
+             "to_grid_id", "destination", "reason", "recorded_at")
+
+
+def is_empty() -> bool:
+    return db.session.scalar(select(Area.id).limit(1)) is None
+
+
+def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], None] | None = None) -> dict:
+    """Create the demo deployment in an empty database; returns the demo logins."""
+    if not is_empty():
+        raise RuntimeError("the database already has areas; seed-demo needs an empty database")
+    rng = random.Random(seed_value)
+    actor = Actor.cli()
+    grids = build_areas(actor, persons)
+    _users(actor, grids)
+    coordinator_ids = {g.id: u.id for u in db.session.scalars(select(User).where(User.role == "coordinator"))
+                       for g in u.grids}
+    dwellings_by_grid: dict[int, list[int]] = {}
+    n_dwellings = max(60, persons * 3 // 10)
+    landlord_rows, dwelling_rows = [], []
+    for i in range(n_dwellings):
+        grid = grids[i % len(grids)]
+        landlord_rows.append({"id": i + 1, "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                              "phone": f"139{i:08d}", "created_at": utcnow()})
+        dwelling_rows.append({"id": i + 1, "grid_id": grid.id, "landlord_id": i + 1, "created_at": utcnow(),
+                              "address": f"{rng.choice(ROADS)}{rng.randrange(1, 400)}号{rng.randrange(1, 20)}幢",
+                              "kind": "rental" if rng.random() < 0.8 else rng.choice(["dormitory", "site_shed", "relatives"]),
+                              "rooms": rng.randrange(1, 12), "version": 1})
+        dwellings_by_grid.setdefault(grid.id, []).append(i + 1)
+    for start in range(0, n_dwellings, CHUNK):
+        _write(Landlord.__table__, landlord_rows[start:start + CHUNK])
+        _write(Dwelling.__table__, dwelling_rows[start:start + CHUNK])
+    done = 0
+    for people, moves, tenancies in _people(rng, grids, dwellings_by_grid, persons, 1, coordinator_ids):
+        _write(Person.__table__, people)
+        _write(Movement.__table__, _fill_keys(moves, MOVE_KEYS))
+        _write(Tenancy.__table__, tenancies)
+        done += len(people)
+        if progress:
+            progress(len(people))
+    _reset_sequences()
+    audit.record(actor, "demo.seed", "deployment", None, None,
+                 {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
+    db.session.commit()
+    return {"password": PASSWORD, "users": DEMO_USERS, "grids": len(grids), "persons": done,
+            "dwellings": n_dwellings}
+
+
+def _reset_sequences() -> None:
+    """Explicit ids were written; move PostgreSQL's sequences past them."""
+    bind = db.session.connection()
+    if bind.dialect.name != "postgresql":
+        return
+    for table in (Landlord.__table__, Dwelling.__table__, Person.__table__):
+        bind.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT max(id) FROM \"{table.name}\"), 1))")

@@ -1,0 +1,92 @@
+"""Least privilege by area: the one place that decides which records a user may see.
+
+Every query for people or dwellings starts from ``people(user)`` / ``dwellings(user)``
+(or filters with ``grid_filter``); records outside scope are ``NotFound``.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select
+
+from ..extensions import db
+from ..models import Area, AreaLevel, Dwelling, Person, Role, User, user_grids
+from .errors import NotFound
+
+
+def grid_ids(user: User) -> Select | None:
+    """A sub-select of the grid ids the user works in; ``None`` means everywhere."""
+    if user.role == Role.ADMIN.value:
+        return None
+    if user.role == Role.COORDINATOR.value:
+        return select(user_grids.c.area_id).where(user_grids.c.user_id == user.id)
+    if user.role in (Role.SUPERVISOR.value, Role.HEALTH.value) and user.area is not None:
+        return select(Area.id).where(
+            Area.path.startswith(user.area.path + f"{user.area_id}/"),
+            Area.level == AreaLevel.GRID.value,
+        )
+    return select(Area.id).where(false())
+
+
+def grid_filter(user: User, column):
+    ids = grid_ids(user)
+    return None if ids is None else column.in_(ids)
+
+
+def _scoped(stmt: Select, user: User, column) -> Select:
+    condition = grid_filter(user, column)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def people(user: User) -> Select:
+    return _scoped(select(Person), user, Person.grid_id)
+
+
+def dwellings(user: User) -> Select:
+    return _scoped(select(Dwelling), user, Dwelling.grid_id)
+
+
+def grids(user: User) -> list[Area]:
+    stmt = _scoped(select(Area).where(Area.level == AreaLevel.GRID.value), user, Area.id)
+    return list(db.session.scalars(stmt.order_by(Area.code)))
+
+
+def areas(user: User) -> Select:
+    """Areas the user may see: their grids and everything under their township."""
+    if user.role == Role.ADMIN.value:
+        return select(Area)
+    if user.role == Role.COORDINATOR.value:
+        return select(Area).where(Area.id.in_(grid_ids(user)))
+    if user.area is None:
+        return select(Area).where(false())
+    return select(Area).where(
+        (Area.id == user.area_id) | Area.path.startswith(user.area.path + f"{user.area_id}/")
+    )
+
+
+def get_person(user: User, person_id: int) -> Person:
+    person = db.session.scalars(people(user).where(Person.id == person_id)).first()
+    if person is None:
+        raise NotFound("person")
+    return person
+
+
+def get_dwelling(user: User, dwelling_id: int) -> Dwelling:
+    dwelling = db.session.scalars(dwellings(user).where(Dwelling.id == dwelling_id)).first()
+    if dwelling is None:
+        raise NotFound("dwelling")
+    return dwelling
+
+
+def get_grid(user: User, grid_id: int) -> Area:
+    stmt = select(Area).where(Area.id == grid_id, Area.level == AreaLevel.GRID.value)
+    grid = db.session.scalars(_scoped(stmt, user, Area.id)).first()
+    if grid is None:
+        raise NotFound("grid")
+    return grid
+
+
+def may_see_grid(user: User, grid_id: int) -> bool:
+    try:
+        get_grid(user, grid_id)
+    except NotFound:
+        return False
+    return True

@@ -1,0 +1,104 @@
+"""Transfer requests: a record registered in another area is asked for, not copied.
+
+One person, one record. When a coordinator meets someone already registered elsewhere,
+they ask for the record; staff of the area that holds it accept or reject. A person who
+has already left the other area (注销) moves at once: there is nobody to ask about.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..domain.clock import local_today, utcnow
+from ..domain.idcard import parse_id_number
+from ..extensions import db
+from ..models import ChangeRequest, Movement, Person, Tenancy, User
+from . import audit, scope
+from .context import Actor
+from .errors import NotFound, ValidationFailed
+
+
+def request(actor: Actor, user: User, id_number: str, to_grid_id: int, note: str | None = None) -> ChangeRequest:
+    grid = scope.get_grid(user, to_grid_id)
+    number = parse_id_number(id_number).number
+    person = db.session.scalars(select(Person).where(Person.id_number == number)).first()
+    if person is None:
+        raise NotFound("person")
+    if person.grid_id == grid.id:
+        raise ValidationFailed({"to_grid_id": "此人已在该网格"})
+    pending = db.session.scalars(select(ChangeRequest).where(
+        ChangeRequest.kind == "transfer", ChangeRequest.person_id == person.id,
+        ChangeRequest.status == "pending")).first()
+    if pending:
+        return pending
+    change = ChangeRequest(kind="transfer", source="coordinator", person_id=person.id,
+                           grid_id=person.grid_id, requested_by_id=actor.user_id,
+                           payload={"to_grid_id": grid.id, "note": (note or "").strip()})
+    db.session.add(change)
+    db.session.flush()
+    audit.record(actor, "transfer.request", "change_request", change.id, None,
+                 {"person_id": person.id, "to_grid_id": grid.id})
+    if not person.present:
+        _apply(actor, change)
+    db.session.commit()
+    return change
+
+
+def _apply(actor: Actor, change: ChangeRequest) -> None:
+    person = change.person
+    to_grid_id = int(change.payload["to_grid_id"])
+    today = local_today()
+    before = audit.snapshot(person, ["grid_id", "dwelling_id", "status", "left_on", "arrived_on"])
+    for tenancy in db.session.scalars(select(Tenancy).where(
+            Tenancy.person_id == person.id, Tenancy.end_on.is_(None))):
+        tenancy.end_on = today
+    db.session.add(Movement(person_id=person.id, kind="transfer", on_date=today,
+                            from_grid_id=person.grid_id, from_dwelling_id=person.dwelling_id,
+                            to_grid_id=to_grid_id, recorded_by_id=actor.user_id))
+    if not person.present:
+        person.arrived_on = today
+    person.grid_id, person.dwelling_id, person.room = to_grid_id, None, None
+    person.status, person.left_on = "present", None
+    change.status, change.decided_at, change.decided_by_id = "accepted", utcnow(), actor.user_id
+    db.session.flush()
+    audit.record(actor, "person.transfer", "person", person.id, before,
+                 audit.snapshot(person, ["grid_id", "dwelling_id", "status", "left_on", "arrived_on"]))
+
+
+def pending(user: User) -> list[ChangeRequest]:
+    stmt = select(ChangeRequest).where(ChangeRequest.status == "pending")
+    condition = scope.grid_filter(user, ChangeRequest.grid_id)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return list(db.session.scalars(stmt.order_by(ChangeRequest.created_at)))
+
+
+def get(user: User, change_id: int) -> ChangeRequest:
+    stmt = select(ChangeRequest).where(ChangeRequest.id == change_id)
+    condition = scope.grid_filter(user, ChangeRequest.grid_id)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    change = db.session.scalars(stmt).first()
+    if change is None:
+        raise NotFound("change_request")
+    return change
+
+
+def decide(actor: Actor, user: User, change_id: int, accept: bool, reason: str | None = None) -> ChangeRequest:
+    change = get(user, change_id)
+    if change.status != "pending":
+        raise ValidationFailed({"status": "该申请已处理"})
+    if accept:
+        _apply(actor, change)
+    else:
+        if not (reason or "").strip():
+            raise ValidationFailed({"reason": "请填写拒绝理由"})
+        change.status, change.reason = "rejected", reason.strip()
+        change.decided_at, change.decided_by_id = utcnow(), actor.user_id
+        audit.record(actor, "transfer.reject", "change_request", change.id, None, {"reason": change.reason})
+    db.session.commit()
+    return change
+
+
+def requested_by(user: User) -> list[ChangeRequest]:
+    return list(db.session.scalars(select(ChangeRequest).where(
+        ChangeRequest.requested_by_id == user.id).order_by(ChangeRequest.created_at.desc()).limit(20)))

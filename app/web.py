@@ -1,0 +1,67 @@
+"""Helpers shared by the blueprints' views: who acts, how to answer HTMX, who may enter."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, make_response, render_template, request
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
+
+from .domain.text import Message
+from .services.context import Actor
+
+
+def actor() -> Actor:
+    return Actor(user_id=current_user.id, label=current_user.username, ip=request.remote_addr)
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+def render(template: str, block: str | None = None, http_status: int = 200, **context):
+    """A full page, or only ``block`` of it when htmx asked (same URL, same template)."""
+    if block and is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, http_status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def tr(message) -> str:
+    """Translate a message raised by the domain or a service."""
+    if isinstance(message, Message) and message.params:
+        return gettext(message.template, **message.params)
+    return gettext(str(message))
+
+
+def roles_required(*roles):
+    """Logged in, with one of ``roles``; others get 403 (the page exists for staff)."""
+    allowed = {getattr(r, "value", r) for r in roles}
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only local paths: never redirect to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def int_arg(name: str, default: int | None = None) -> int | None:
+    try:
+        return int(request.args.get(name, ""))
+    except ValueError:
+        return default
