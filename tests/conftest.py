@@ -30,9 +30,11 @@ def _database_url(tmp_dir: str) -> str:
 @pytest.fixture(scope="session")
 def app():
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(TestConfig)
-        app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(tmp)
-        # The engine is made lazily from the config, so the URI set above is the one used.
+        class Config(TestConfig):
+            SQLALCHEMY_DATABASE_URI = _database_url(tmp)
+
+        app = create_app(Config)
+        assert app.config["SQLALCHEMY_DATABASE_URI"] == Config.SQLALCHEMY_DATABASE_URI
         with app.app_context():
             _reset_schema()
             upgrade()

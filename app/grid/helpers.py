@@ -19,9 +19,12 @@ def fill_place_choices(form, grid_id: int | None = None) -> int:
         abort(403)
     form.grid_id.choices = [(g.id, f"{g.parent.name if g.parent else ''} {g.name}".strip()) for g in grids]
     chosen = grid_id or form.grid_id.data
-    if chosen not in {g.id for g in grids}:
+    if chosen in {g.id for g in grids}:
+        form.grid_id.data = chosen
+    elif form.grid_id.data is None:
+        chosen = form.grid_id.data = grids[0].id
+    else:  # a grid outside scope was posted: the select's own validation refuses it
         chosen = grids[0].id
-    form.grid_id.data = chosen
     form.dwelling_id.choices = [("", "—")] + [(d.id, d.address) for d in dwelling_service.in_grid(chosen)]
     return chosen
 
