@@ -50,6 +50,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .web import BoundedIntConverter
+    app.url_map.converters["int"] = BoundedIntConverter
+
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp

@@ -7,6 +7,7 @@ from flask import abort, make_response, render_template, request
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
+from werkzeug.routing import IntegerConverter
 
 from .domain.text import Message
 from .services.context import Actor
@@ -60,8 +61,21 @@ def safe_next(target: str | None, default: str) -> str:
     return default
 
 
+MAX_ID = 2**31 - 1  # the largest key a database integer column holds
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` in URLs matches only keys a database integer can hold; others are 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def int_arg(name: str, default: int | None = None) -> int | None:
+    """A positive integer from the query string, or ``default`` for anything else."""
     try:
-        return int(request.args.get(name, ""))
+        value = int(request.args.get(name, ""))
     except ValueError:
         return default
+    return value if 0 < value <= MAX_ID else default

@@ -7,6 +7,7 @@ import os
 import tempfile
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 from werkzeug.security import generate_password_hash
@@ -27,6 +28,18 @@ def _database_url(tmp_dir: str) -> str:
     return url if url else "sqlite:///" + os.path.join(tmp_dir, "test.db")
 
 
+class Client(FlaskClient):
+    """Each request in an app context of its own, as in production.
+
+    Tests hold an app context to query the database; without this, requests would
+    reuse it and share ``g`` (Flask-Login caches the current user there).
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     with tempfile.TemporaryDirectory() as tmp:
@@ -34,6 +47,7 @@ def app():
             SQLALCHEMY_DATABASE_URI = _database_url(tmp)
 
         app = create_app(Config)
+        app.test_client_class = Client
         assert app.config["SQLALCHEMY_DATABASE_URI"] == Config.SQLALCHEMY_DATABASE_URI
         with app.app_context():
             _reset_schema()

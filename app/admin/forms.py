@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..grid.forms import valid_mobile
 
-ROLE_CHOICES = [("coordinator", _l("网格员")), ("supervisor", _l("服务站管理员")),
-                ("health", _l("卫生服务人员")), ("admin", _l("系统管理员"))]
+ROLE_CHOICES = [SelectChoice("coordinator", _l("网格员")), SelectChoice("supervisor", _l("服务站管理员")),
+                SelectChoice("health", _l("卫生服务人员")), SelectChoice("admin", _l("系统管理员"))]
 
 
 def _optional_int(value):

@@ -62,7 +62,18 @@ def areas(user: User) -> Select:
     )
 
 
+MAX_KEY = 2**31 - 1
+
+
+def _check_key(key) -> int:
+    """Keys from URLs: anything a database integer cannot hold does not exist."""
+    if not isinstance(key, int) or not 0 < key <= MAX_KEY:
+        raise NotFound("key")
+    return key
+
+
 def get_person(user: User, person_id: int) -> Person:
+    _check_key(person_id)
     person = db.session.scalars(people(user).where(Person.id == person_id)).first()
     if person is None:
         raise NotFound("person")
@@ -70,6 +81,7 @@ def get_person(user: User, person_id: int) -> Person:
 
 
 def get_dwelling(user: User, dwelling_id: int) -> Dwelling:
+    _check_key(dwelling_id)
     dwelling = db.session.scalars(dwellings(user).where(Dwelling.id == dwelling_id)).first()
     if dwelling is None:
         raise NotFound("dwelling")
@@ -77,6 +89,7 @@ def get_dwelling(user: User, dwelling_id: int) -> Dwelling:
 
 
 def get_grid(user: User, grid_id: int) -> Area:
+    _check_key(grid_id)
     stmt = select(Area).where(Area.id == grid_id, Area.level == AreaLevel.GRID.value)
     grid = db.session.scalars(_scoped(stmt, user, Area.id)).first()
     if grid is None:
