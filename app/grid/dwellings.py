@@ -1,7 +1,7 @@
 """Dwellings of the grid: list, register, see who lives there."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, session, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -11,18 +11,13 @@ from ..services.errors import ValidationFailed
 from ..web import actor, int_arg, is_htmx, render, roles_required
 from . import bp
 from .forms import DwellingForm
-from .helpers import STAFF, apply_errors
+from .helpers import STAFF, apply_errors, grid_arg, remembered_search
 
 
 @bp.route("/dwellings", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def dwellings():
-    if request.method == "POST":
-        session["dq"] = (request.form.get("q") or "").strip()[:50]
-    q = session.get("dq", "")
-    grid_id = int_arg("grid")
-    if grid_id and not scope.may_see_grid(current_user, grid_id):
-        grid_id = None
+    q, grid_id = remembered_search("dq"), grid_arg()
     page = dwelling_service.search(current_user, q=q, grid_id=grid_id, page=int_arg("page", 1) or 1)
     context = dict(q=q, page=page, grid_id=grid_id,
                    page_url=lambda n: url_for("grid.dwellings", grid=grid_id, page=n))

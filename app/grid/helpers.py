@@ -1,13 +1,13 @@
 """Pieces the grid views share."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request, session
 from flask_login import current_user
 
 from ..services import dwellings as dwelling_service
 from ..services import scope
 from ..services.errors import ValidationFailed
-from ..web import tr
+from ..web import int_arg, tr
 
 STAFF = ("coordinator", "supervisor", "admin")
 
@@ -37,3 +37,21 @@ def apply_errors(form, exc: ValidationFailed) -> None:
             field.errors = list(field.errors) + [tr(message)]
         else:
             form.form_errors.append(tr(message))
+
+
+def remembered_search(key: str) -> str:
+    """The search text of a list page.
+
+    It may be a name or an ID number, so it travels in a POST body and the session,
+    never in the URL (URLs end up in logs and browser history); the session keeps it
+    for the back button and for paging links.
+    """
+    if request.method == "POST":
+        session[key] = (request.form.get("q") or "").strip()[:50]
+    return session.get(key, "")
+
+
+def grid_arg() -> int | None:
+    """``?grid=`` if it is one of the user's grids, else None (all of them)."""
+    grid_id = int_arg("grid")
+    return grid_id if grid_id and scope.may_see_grid(current_user, grid_id) else None

@@ -1,25 +1,18 @@
 """My grids: counts, the work list and active search."""
-from flask import request, session, url_for
+from flask import request, url_for
 from flask_login import current_user
 
 from ..domain.clock import local_today
-from ..services import scope, search
+from ..services import search
 from ..web import int_arg, is_htmx, render, roles_required
 from . import bp
-from .helpers import STAFF
+from .helpers import STAFF, grid_arg, remembered_search
 
 
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def home():
-    # The search text may be a name or an ID number: it travels in the POST body and
-    # the session, never in the URL (URLs end up in logs and browser history).
-    if request.method == "POST":
-        session["q"] = (request.form.get("q") or "").strip()[:50]
-    q = session.get("q", "")
-    grid_id = int_arg("grid")
-    if grid_id and not scope.may_see_grid(current_user, grid_id):
-        grid_id = None
+    q, grid_id = remembered_search("q"), grid_arg()
     status = request.args.get("status", "present")
     page = search.people(current_user, q=q, grid_id=grid_id, status=status,
                          page=int_arg("page", 1) or 1)
