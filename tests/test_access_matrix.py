@@ -75,7 +75,8 @@ def test_every_route_is_in_the_matrix(app, world):
         if not any(c == rule or (("<" in rule) and c.startswith(pattern)) for c in covered):
             uncovered.append(rule)
     # POST-only actions are covered by their own tests
-    tested_elsewhere = {"/lang", "/auth/logout", "/grid/transfers", "/grid/queue/<int:change_id>",
+    tested_elsewhere = {"/lang", "/auth/logout", "/grid/transfers", "/grid/queue/<int:change_id>", "/grid/queue/<int:change_id>/accept",
+                        "/grid/queue/<int:change_id>/reject", "/grid/queue/<int:change_id>/forward",
                         "/grid/people/<int:person_id>/household",
                         "/grid/people/<int:person_id>/household/<int:relation_id>/remove",
                         "/admin/users/<int:user_id>/password", "/api/divisions/<code>"}

@@ -182,5 +182,33 @@ class TransferForm(FlaskForm):
     note = StringField(_l("说明"), validators=[Optional(), Length(max=200)])
 
 
-class DecisionForm(FlaskForm):
-    reason = TextAreaField(_l("拒绝理由"), validators=[Optional(), Length(max=200)])
+class AcceptForm(FlaskForm):
+    """What the reviewer may correct before accepting a report."""
+
+    on = DateField(_l("日期"), validators=[Optional()])
+    phone = StringField(_l("手机号码"), validators=[Optional(), valid_mobile], render_kw={"inputmode": "tel"})
+    address = StringField(_l("新住所地址"), validators=[Optional(), Length(max=200)])
+    grid_id = SelectField(_l("网格"), coerce=int, choices=[], validators=[Optional()])
+    dwelling_id = SelectField(_l("已登记的住所"), coerce=lambda v: int(v) if v else None, choices=[],
+                              validators=[Optional()])
+    room = StringField(_l("房间号"), validators=[Optional(), Length(max=20)])
+    destination = StringField(_l("去向"), validators=[Optional(), Length(max=200)])
+    reason = SelectField(_l("离开原因"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = _with_blank(choices.DEPARTURE_REASONS)
+
+    FIELDS = {"address": ("on", "address", "grid_id", "dwelling_id", "room", "phone"),
+              "departure": ("on", "destination", "reason"), "phone": ("phone",), "transfer": ()}
+
+    def edits(self, kind: str) -> dict:
+        return {name: getattr(self, name).data for name in self.FIELDS.get(kind, ())}
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("拒绝理由"), validators=[DataRequired(_l("请填写拒绝理由")), Length(max=200)])
+
+
+class ForwardForm(FlaskForm):
+    grid_id = SelectField(_l("转交给网格"), coerce=int, choices=[])

@@ -1,16 +1,17 @@
-"""The review queue and transfer requests."""
+"""The review queue (self-reports, transfer requests) and asking for a transfer."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..services import scope, transfers
+from ..services import dwellings as dwelling_service
+from ..services import reviews, scope, transfers
 from ..services.errors import NotFound, ValidationFailed
 from ..web import actor, render, roles_required, tr
 from . import bp
-from .forms import DecisionForm, TransferForm
-from .helpers import STAFF
+from .forms import AcceptForm, ForwardForm, RejectForm, TransferForm
+from .helpers import STAFF, apply_errors
 
 
 @bp.post("/transfers")
@@ -23,8 +24,11 @@ def request_transfer():
         return redirect(url_for("grid.new_person"))
     try:
         change = transfers.request(actor(), current_user, form.id_number.data, form.grid_id.data, form.note.data)
-    except (NotFound, ValidationFailed) as exc:
-        flash(tr(next(iter(exc.errors.values()))) if isinstance(exc, ValidationFailed) else gettext("未找到此人"), "error")
+    except ValidationFailed as exc:
+        flash(tr(next(iter(exc.errors.values()))), "error")
+        return redirect(url_for("grid.new_person"))
+    except NotFound:
+        flash(gettext("未找到此人"), "error")
         return redirect(url_for("grid.new_person"))
     if change.status == "accepted":
         flash(gettext("此人已在原地注销，记录已直接转入您的网格，请登记现住所。"), "success")
@@ -36,19 +40,83 @@ def request_transfer():
 @bp.get("/queue")
 @roles_required(*STAFF)
 def queue():
-    return render("grid/queue.html", pending=transfers.pending(current_user),
-                  mine=transfers.requested_by(current_user), form=DecisionForm())
+    pending = reviews.pending(current_user)
+    return render("grid/queue.html", pending=[(c, reviews.diff(c)) for c in pending],
+                  mine=transfers.requested_by(current_user))
 
 
-@bp.post("/queue/<int:change_id>")
+def _forms(change, accept=None, reject=None, forward=None):
+    accept = accept or AcceptForm(formdata=None, data=_accept_defaults(change))
+    grids = scope.grids(current_user)
+    accept.grid_id.choices = [(g.id, g.name) for g in grids]
+    grid_id = accept.grid_id.data or change.grid_id
+    accept.dwelling_id.choices = [("", "—")] + [(d.id, d.address) for d in dwelling_service.in_grid(grid_id)]
+    forward = forward or ForwardForm(formdata=None)
+    forward.grid_id.choices = [(g.id, f"{g.parent.name if g.parent else ''} {g.name}") for g in reviews.all_grids()]
+    return dict(accept=accept, reject=reject or RejectForm(formdata=None), forward=forward)
+
+
+def _accept_defaults(change) -> dict:
+    data = dict(change.payload)
+    data.setdefault("grid_id", change.grid_id)
+    return data
+
+
+def _review_page(change, **forms):
+    return render("grid/review.html", change=change, diff=reviews.diff(change), **_forms(change, **forms))
+
+
+@bp.get("/queue/<int:change_id>")
 @roles_required(*STAFF)
-def decide(change_id: int):
-    form = DecisionForm()
-    accept = form.validate_on_submit() and bool(request.form.get("accept"))
-    try:
-        transfers.decide(actor(), current_user, change_id, accept, form.reason.data)
-    except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
-    else:
-        flash(gettext("已同意") if accept else gettext("已拒绝"), "success")
-    return redirect(url_for("grid.queue"))
+def review(change_id: int):
+    return _review_page(reviews.get(current_user, change_id))
+
+
+@bp.post("/queue/<int:change_id>/accept")
+@roles_required(*STAFF)
+def accept(change_id: int):
+    change = reviews.get(current_user, change_id)
+    form = AcceptForm()
+    _forms(change, accept=form)
+    if form.validate_on_submit():
+        try:
+            reviews.accept(actor(), current_user, change.id, form.edits(change.kind))
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(gettext("已接受并更新记录"), "success")
+            return redirect(url_for("grid.queue"))
+    return _review_page(change, accept=form)
+
+
+@bp.post("/queue/<int:change_id>/reject")
+@roles_required(*STAFF)
+def reject(change_id: int):
+    change = reviews.get(current_user, change_id)
+    form = RejectForm()
+    if form.validate_on_submit():
+        try:
+            reviews.reject(actor(), current_user, change.id, form.reason.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(gettext("已拒绝"), "success")
+            return redirect(url_for("grid.queue"))
+    return _review_page(change, reject=form)
+
+
+@bp.post("/queue/<int:change_id>/forward")
+@roles_required(*STAFF)
+def forward(change_id: int):
+    change = reviews.get(current_user, change_id)
+    form = ForwardForm()
+    _forms(change, forward=form)
+    if form.validate_on_submit():
+        try:
+            reviews.forward(actor(), current_user, change.id, form.grid_id.data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(gettext("已转交"), "success")
+            return redirect(url_for("grid.queue"))
+    return _review_page(change, forward=form)

@@ -1,12 +1,13 @@
 """Database models. Import from here: ``from app.models import Person``."""
 from .area import Area, AreaLevel, user_grids
 from .audit import AuditLog
+from .card import Card, UnlockAttempt
 from .change_request import ChangeRequest
 from .dwelling import Dwelling, Landlord, Tenancy
 from .person import Movement, Person, Relation
 from .user import Role, User
 
 __all__ = [
-    "Area", "AreaLevel", "user_grids", "AuditLog", "ChangeRequest", "Dwelling", "Landlord",
+    "Area", "AreaLevel", "user_grids", "AuditLog", "Card", "UnlockAttempt", "ChangeRequest", "Dwelling", "Landlord",
     "Tenancy", "Movement", "Person", "Relation", "Role", "User",
 ]

@@ -30,3 +30,6 @@ class ChangeRequest(db.Model):
     requested_by = db.relationship("User", foreign_keys=[requested_by_id])
     decided_by = db.relationship("User", foreign_keys=[decided_by_id])
     __table_args__ = (db.Index("ix_change_request_queue", "grid_id", "status", "created_at"),)
+
+    def close(self, status: str, user_id: int | None, reason: str | None = None) -> None:
+        self.status, self.reason, self.decided_at, self.decided_by_id = status, reason, utcnow(), user_id

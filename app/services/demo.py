@@ -5,6 +5,7 @@ chunks and written with one bulk statement per chunk (``COPY`` on PostgreSQL).
 """
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
 import io
@@ -13,7 +14,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from ..domain import divisions
 from ..domain.choices import (EDUCATION, ETHNICITIES, EXPECTED_STAY, MARITAL_STATUS,
@@ -21,8 +22,10 @@ from ..domain.choices import (EDUCATION, ETHNICITIES, EXPECTED_STAY, MARITAL_STA
 from ..domain.clock import local_today, utcnow
 from ..domain.idcard import make_id_number
 from ..extensions import db
-from ..models import Area, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
+from ..domain import cards as card_rules
+from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
 from . import accounts, areas, audit
+from .cards import code_digest, token_digest
 from .context import Actor
 
 COUNTY = ("330106", "西湖区")
@@ -133,13 +136,19 @@ def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, 
     today = local_today()
     now = utcnow()
     people, moves, tenancies = [], [], []
+    used: set[str] = set()
     per_grid = math.ceil(persons / len(grids))
     for i in range(persons):
         pid = start_id + i
         grid = grids[min(i // per_grid, len(grids) - 1)]
         born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
         sex = rng.random() < 0.55
-        number = make_id_number(rng.choice(regions), born, rng.randrange(0, 500) * 2 + (1 if sex else 0))
+        region, sequence = rng.choice(regions), rng.randrange(0, 500) * 2 + (1 if sex else 0)
+        number = make_id_number(region, born, sequence)
+        while number in used:  # ID numbers are unique: at 1 M people a few dozen draws collide
+            sequence = (sequence + 2) % 1000  # the next number of the same sex
+            number = make_id_number(region, born, sequence)
+        used.add(number)
         arrived = today - dt.timedelta(days=int(rng.expovariate(1 / 400)))
         left = rng.random() < 0.08
         left_on = min(today, arrived + dt.timedelta(days=rng.randrange(1, 300))) if left else None
@@ -171,6 +180,20 @@ def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, 
             people, moves, tenancies = [], [], []
     if people:
         yield people, moves, tenancies
+
+
+def card_secrets(seed_value: int, count: int) -> Iterator[tuple[str, str]]:
+    """(token, short code) of the demo cards, in person order: the same for the same seed,
+    so that benchmarks can open random cards without the secrets being stored."""
+    rng = random.Random(f"cards-{seed_value}")
+    seen: set[str] = set()
+    for _ in range(count):
+        token = base64.b32encode(rng.randbytes(card_rules.TOKEN_BYTES)).decode().rstrip("=")
+        code = "".join(rng.choice(card_rules.SHORT_CODE_ALPHABET) for _ in range(card_rules.SHORT_CODE_LENGTH))
+        while code in seen:
+            code = "".join(rng.choice(card_rules.SHORT_CODE_ALPHABET) for _ in range(card_rules.SHORT_CODE_LENGTH))
+        seen.add(code)
+        yield token, code
 
 
 def _fill_keys(rows: list[dict], keys: tuple[str, ...]) -> list[dict]:
@@ -208,17 +231,27 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
                               "kind": "rental" if rng.random() < 0.8 else rng.choice(["dormitory", "site_shed", "relatives"]),
                               "rooms": rng.randrange(1, 12), "version": 1})
         dwellings_by_grid.setdefault(grid.id, []).append(i + 1)
+    deferred = _drop_secondary_indexes(BULK_TABLES)
     for start in range(0, n_dwellings, CHUNK):
         _write(Landlord.__table__, landlord_rows[start:start + CHUNK])
         _write(Dwelling.__table__, dwelling_rows[start:start + CHUNK])
     done = 0
+    secrets = card_secrets(seed_value, persons)
     for people, moves, tenancies in _people(rng, grids, dwellings_by_grid, persons, 1, coordinator_ids):
         _write(Person.__table__, people)
         _write(Movement.__table__, _fill_keys(moves, MOVE_KEYS))
         _write(Tenancy.__table__, tenancies)
+        card_rows = []
+        for person in people:
+            token, code = next(secrets)
+            if person["status"] == "present":
+                card_rows.append({"person_id": person["id"], "token_hash": token_digest(token),
+                                  "code_hash": code_digest(code), "issued_at": person["entered_at"]})
+        _write(Card.__table__, card_rows)
         done += len(people)
         if progress:
             progress(len(people))
+    _build_indexes(deferred)
     _reset_sequences()
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
@@ -227,11 +260,46 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
             "dwellings": n_dwellings}
 
 
+# Tables filled with COPY. Their secondary indexes are dropped for the load and built
+# again afterwards (PostgreSQL only): building an index over a million rows is several
+# times faster than updating it row by row, above all the pg_trgm GIN indexes.
+BULK_TABLES = ("landlord", "dwelling", "person", "movement", "tenancy", "card")
+
+
+def _drop_secondary_indexes(tables: tuple[str, ...]) -> list[str]:
+    """Drop the indexes of ``tables`` that back no constraint; return their definitions.
+
+    The definitions come from the catalog (``pg_get_indexdef``), so the indexes built
+    again are exactly the migration's. All in the seed's transaction: a failed seed
+    rolls the drops back too.
+    """
+    bind = db.session.connection()
+    if bind.dialect.name != "postgresql":
+        return []
+    rows = bind.execute(text(
+        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid IN (SELECT to_regclass(quote_ident(t)) FROM unnest(CAST(:tables AS text[])) AS t) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"),
+        {"tables": list(tables)}).all()
+    for name, _ in rows:
+        bind.exec_driver_sql(f"DROP INDEX {name}")  # a name from the catalog, already quoted
+    return [definition for _, definition in rows]
+
+
+def _build_indexes(definitions: list[str]) -> None:
+    if not definitions:
+        return
+    bind = db.session.connection()
+    bind.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+    for definition in definitions:
+        bind.exec_driver_sql(definition)
+
+
 def _reset_sequences() -> None:
     """Explicit ids were written; move PostgreSQL's sequences past them."""
     bind = db.session.connection()
     if bind.dialect.name != "postgresql":
         return
-    for table in (Landlord.__table__, Dwelling.__table__, Person.__table__):
+    for table in (Landlord.__table__, Dwelling.__table__, Person.__table__, Card.__table__):
         bind.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT max(id) FROM \"{table.name}\"), 1))")

@@ -11,7 +11,7 @@ from ..domain.clock import local_today, utcnow
 from ..domain.idcard import parse_id_number
 from ..extensions import db
 from ..models import Area, Movement, Person, Relation, Tenancy, User
-from . import audit, scope
+from . import audit, cards, scope
 from .context import Actor
 from .dwellings import resolve_dwelling
 from .errors import DuplicatePerson, NotFound, StaleEdit, ValidationFailed
@@ -111,6 +111,7 @@ def register(actor: Actor, user: User, fields: dict, grid_id: int, *,
         db.session.add(Tenancy(person_id=person.id, dwelling_id=dwelling.id, room=room,
                                start_on=arrived))
     audit.record(actor, "person.register", "person", person.id, None, audit.snapshot(person))
+    cards.issue_on_registration(actor, person)
     db.session.commit()
     return person
 
@@ -173,16 +174,24 @@ def move(actor: Actor, user: User, person_id: int, version: int, on: dt.date | N
     """Record a move to another dwelling in one of the user's grids."""
     person = scope.get_person(user, person_id)
     _check_version(person, version)
+    grid = scope.get_grid(user, grid_id)
+    apply_move(actor, person, grid, resolve_dwelling(actor, user, grid, dwelling_id, new_dwelling), on, room, note)
+    _commit_or_stale(person)
+    return person
+
+
+def apply_move(actor: Actor, person: Person, grid: Area, dwelling, on: dt.date | None,
+               room: str | None = None, note: str | None = None) -> None:
+    """The move itself, checked and audited, not committed (also used by the review queue)."""
     if not person.present:
         raise ValidationFailed({"on": "此人已注销，不能登记迁移"})
     on = _event_date(on, person, "on")
-    grid = scope.get_grid(user, grid_id)
-    dwelling = resolve_dwelling(actor, user, grid, dwelling_id, new_dwelling)
     if dwelling is None:
         raise ValidationFailed({"dwelling_id": "请选择或新建住所"})
     if dwelling.id == person.dwelling_id:
         raise ValidationFailed({"dwelling_id": "新住所与现住所相同"})
-    before = audit.snapshot(person, ["grid_id", "dwelling_id", "room"])
+    fields = ["grid_id", "dwelling_id", "room"]
+    before = audit.snapshot(person, fields)
     db.session.add(Movement(person_id=person.id, kind="move", on_date=on,
                             from_dwelling_id=person.dwelling_id, to_dwelling_id=dwelling.id,
                             from_grid_id=person.grid_id, to_grid_id=grid.id, note=note,
@@ -191,10 +200,7 @@ def move(actor: Actor, user: User, person_id: int, version: int, on: dt.date | N
     db.session.add(Tenancy(person_id=person.id, dwelling_id=dwelling.id, room=room, start_on=on))
     person.grid_id, person.dwelling, person.room = grid.id, dwelling, room
     db.session.flush()
-    audit.record(actor, "person.move", "person", person.id, before,
-                 audit.snapshot(person, ["grid_id", "dwelling_id", "room"]))
-    _commit_or_stale(person)
-    return person
+    audit.record(actor, "person.move", "person", person.id, before, audit.snapshot(person, fields))
 
 
 def depart(actor: Actor, user: User, person_id: int, version: int, on: dt.date | None,
@@ -202,22 +208,29 @@ def depart(actor: Actor, user: User, person_id: int, version: int, on: dt.date |
     """注销: the person has left; their tenancy ends and they leave the work lists."""
     person = scope.get_person(user, person_id)
     _check_version(person, version)
+    apply_departure(actor, person, on, destination, reason, note)
+    _commit_or_stale(person)
+    return person
+
+
+def apply_departure(actor: Actor, person: Person, on: dt.date | None, destination: str | None,
+                    reason: str | None, note: str | None = None) -> None:
+    """The departure itself, checked and audited, not committed; the card stops working."""
     if not person.present:
         raise ValidationFailed({"on": "此人已注销"})
     on = _event_date(on, person, "on")
-    before = audit.snapshot(person, ["status", "left_on", "dwelling_id"])
+    fields = ["status", "left_on", "dwelling_id"]
+    before = audit.snapshot(person, fields)
     db.session.add(Movement(person_id=person.id, kind="leave", on_date=on,
                             from_dwelling_id=person.dwelling_id, from_grid_id=person.grid_id,
                             destination=(destination or "").strip() or None, reason=reason,
                             note=note, recorded_by_id=actor.user_id))
     _close_tenancy(person, on)
+    cards.revoke_for(actor, person, "departed")
     person.status, person.left_on = "left", on
     db.session.flush()
     audit.record(actor, "person.depart", "person", person.id, before,
-                 {**audit.snapshot(person, ["status", "left_on", "dwelling_id"]),
-                  "destination": destination, "reason": reason})
-    _commit_or_stale(person)
-    return person
+                 {**audit.snapshot(person, fields), "destination": destination, "reason": reason})
 
 
 def link_relative(actor: Actor, user: User, person_id: int, relative_id: int,

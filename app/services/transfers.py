@@ -12,7 +12,7 @@ from ..domain.clock import local_today, utcnow
 from ..domain.idcard import parse_id_number
 from ..extensions import db
 from ..models import ChangeRequest, Movement, Person, Tenancy, User
-from . import audit, scope
+from . import audit, cards, scope
 from .context import Actor
 from .errors import NotFound, ValidationFailed
 
@@ -38,12 +38,13 @@ def request(actor: Actor, user: User, id_number: str, to_grid_id: int, note: str
     audit.record(actor, "transfer.request", "change_request", change.id, None,
                  {"person_id": person.id, "to_grid_id": grid.id})
     if not person.present:
-        _apply(actor, change)
+        apply(actor, change)
+        change.close("accepted", actor.user_id)
     db.session.commit()
     return change
 
 
-def _apply(actor: Actor, change: ChangeRequest) -> None:
+def apply(actor: Actor, change: ChangeRequest) -> None:
     person = change.person
     to_grid_id = int(change.payload["to_grid_id"])
     today = local_today()
@@ -56,47 +57,12 @@ def _apply(actor: Actor, change: ChangeRequest) -> None:
                             to_grid_id=to_grid_id, recorded_by_id=actor.user_id))
     if not person.present:
         person.arrived_on = today
+        cards.issue_on_registration(actor, person)
     person.grid_id, person.dwelling_id, person.room = to_grid_id, None, None
     person.status, person.left_on = "present", None
-    change.status, change.decided_at, change.decided_by_id = "accepted", utcnow(), actor.user_id
     db.session.flush()
     audit.record(actor, "person.transfer", "person", person.id, before,
                  audit.snapshot(person, ["grid_id", "dwelling_id", "status", "left_on", "arrived_on"]))
-
-
-def pending(user: User) -> list[ChangeRequest]:
-    stmt = select(ChangeRequest).where(ChangeRequest.status == "pending")
-    condition = scope.grid_filter(user, ChangeRequest.grid_id)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    return list(db.session.scalars(stmt.order_by(ChangeRequest.created_at)))
-
-
-def get(user: User, change_id: int) -> ChangeRequest:
-    stmt = select(ChangeRequest).where(ChangeRequest.id == change_id)
-    condition = scope.grid_filter(user, ChangeRequest.grid_id)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    change = db.session.scalars(stmt).first()
-    if change is None:
-        raise NotFound("change_request")
-    return change
-
-
-def decide(actor: Actor, user: User, change_id: int, accept: bool, reason: str | None = None) -> ChangeRequest:
-    change = get(user, change_id)
-    if change.status != "pending":
-        raise ValidationFailed({"status": "该申请已处理"})
-    if accept:
-        _apply(actor, change)
-    else:
-        if not (reason or "").strip():
-            raise ValidationFailed({"reason": "请填写拒绝理由"})
-        change.status, change.reason = "rejected", reason.strip()
-        change.decided_at, change.decided_by_id = utcnow(), actor.user_id
-        audit.record(actor, "transfer.reject", "change_request", change.id, None, {"reason": change.reason})
-    db.session.commit()
-    return change
 
 
 def requested_by(user: User) -> list[ChangeRequest]:

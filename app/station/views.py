@@ -1,7 +1,7 @@
 from flask_login import current_user
 
 from ..domain.clock import local_today
-from ..services import search, transfers
+from ..services import reviews, search
 from ..web import render, roles_required
 from . import bp
 
@@ -13,5 +13,5 @@ def index():
     is_reviewer = current_user.role in ("supervisor", "admin")
     return render("station/index.html", counts=search.counts(current_user, today),
                   grids=search.grid_summaries(current_user, today),
-                  pending=len(transfers.pending(current_user)) if is_reviewer else 0,
+                  pending=len(reviews.pending(current_user)) if is_reviewer else 0,
                   is_reviewer=is_reviewer)

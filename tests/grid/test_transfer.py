@@ -17,7 +17,7 @@ def test_transfer_request_goes_to_the_holding_area_and_moves_the_record(login, w
     b = login("coordinator_b")
     assert "王五" in b.get("/grid/queue").data.decode()
     assert "王五" not in login("supervisor").get("/grid/queue").data.decode()
-    assert b.post(f"/grid/queue/{change.id}", data={"accept": "1"}).status_code == 302
+    assert b.post(f"/grid/queue/{change.id}/accept", data={}).status_code == 302
     db.session.expire_all()
     moved = db.session.get(Person, p.id)
     assert moved.grid_id == world.grid_a1.id and moved.dwelling_id is None
@@ -32,10 +32,10 @@ def test_reject_needs_a_reason(login, world):
     login("coordinator").post("/grid/transfers", data={"id_number": p.id_number, "grid_id": str(world.grid_a1.id)})
     change = db.session.scalars(select(ChangeRequest)).one()
     b = login("coordinator_b")
-    b.post(f"/grid/queue/{change.id}", data={"reason": ""})
+    b.post(f"/grid/queue/{change.id}/reject", data={"reason": ""})
     db.session.expire_all()
     assert db.session.get(ChangeRequest, change.id).status == "pending"
-    b.post(f"/grid/queue/{change.id}", data={"reason": "此人仍在本社区居住"})
+    b.post(f"/grid/queue/{change.id}/reject", data={"reason": "此人仍在本社区居住"})
     db.session.expire_all()
     assert db.session.get(ChangeRequest, change.id).status == "rejected"
     assert "此人仍在本社区居住" in login("coordinator").get("/grid/queue").data.decode()
@@ -54,4 +54,4 @@ def test_cannot_decide_outside_scope(login, world):
     p = world.person("王五", grid=world.grid_b1, seq=6)
     login("coordinator").post("/grid/transfers", data={"id_number": p.id_number, "grid_id": str(world.grid_a1.id)})
     change = db.session.scalars(select(ChangeRequest)).one()
-    assert login("coordinator").post(f"/grid/queue/{change.id}", data={"accept": "1"}).status_code == 404
+    assert login("coordinator").post(f"/grid/queue/{change.id}/accept", data={}).status_code == 404

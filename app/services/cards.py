@@ -1,0 +1,206 @@
+"""Issuing, printing, reissuing and revoking cards; what a scanned card may show and do."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..domain import cards as rules
+from ..domain.clock import utcnow
+from ..extensions import db
+from ..models import Card, ChangeRequest, Person, UnlockAttempt, User, user_grids
+from . import audit, scope
+from .context import Actor
+from .errors import NotFound, ValidationFailed
+
+
+def _key() -> bytes:
+    return (current_app.config.get("CARD_KEY") or current_app.config["SECRET_KEY"]).encode()
+
+
+def token_digest(token: str) -> str:
+    return rules.digest(rules.normalise_token(token), _key())
+
+
+def code_digest(code: str) -> str:
+    return rules.digest(rules.normalise_short_code(code), _key())
+
+
+@dataclass
+class IssuedCard:
+    """A card with its secrets, as they exist only between issuing and printing."""
+
+    card: Card
+    token: str
+    short_code: str
+
+
+def active(person_id: int) -> Card | None:
+    return db.session.scalars(select(Card).where(Card.person_id == person_id, Card.revoked_at.is_(None))
+                              .order_by(Card.id.desc())).first()
+
+
+def _revoke(actor: Actor, card: Card, reason: str) -> None:
+    card.revoked_at, card.revoked_reason = utcnow(), reason
+    audit.record(actor, "card.revoke", "card", card.id, None, {"person_id": card.person_id, "reason": reason})
+
+
+def _fresh_secrets(card: Card) -> IssuedCard:
+    token = rules.new_token()
+    # 31^8 short codes: at a million cards a fresh one collides about once in 850,000.
+    while True:
+        code = rules.new_short_code()
+        code_hash = code_digest(code)
+        if db.session.scalar(select(Card.id).where(Card.code_hash == code_hash)) is None:
+            break
+    card.token_hash, card.code_hash = token_digest(token), code_hash
+    return IssuedCard(card, token, code)
+
+
+def _new(actor: Actor, person: Person) -> IssuedCard:
+    card = Card(person_id=person.id, issued_by_id=actor.user_id)
+    issued = _fresh_secrets(card)
+    db.session.add(card)
+    db.session.flush()
+    audit.record(actor, "card.issue", "card", card.id, None, {"person_id": person.id})
+    return issued
+
+
+def issue_on_registration(actor: Actor, person: Person) -> Card:
+    """One person, one card: every registration issues one (its secrets are set at printing)."""
+    return _new(actor, person).card
+
+
+def revoke_for(actor: Actor, person: Person, reason: str) -> None:
+    card = active(person.id)
+    if card is not None:
+        _revoke(actor, card, reason)
+
+
+def _rotate(actor: Actor, person: Person, reason: str) -> IssuedCard:
+    """A new card replacing the active one, which stops working at once."""
+    revoke_for(actor, person, reason)
+    return _new(actor, person)
+
+
+def reissue(actor: Actor, user: User, person_id: int) -> IssuedCard:
+    person = scope.get_person(user, person_id)
+    if not person.present:
+        raise ValidationFailed({"card": "此人已注销，不能补发联系卡"})
+    issued = _rotate(actor, person, "reissued")
+    issued.card.printed_at = utcnow()
+    db.session.commit()
+    return issued
+
+
+def revoke(actor: Actor, user: User, person_id: int) -> None:
+    person = scope.get_person(user, person_id)
+    revoke_for(actor, person, "revoked")
+    db.session.commit()
+
+
+def print_batch(actor: Actor, user: User, grid_id: int, limit: int = 200) -> list[tuple[Person, IssuedCard]]:
+    """Every card of the grid not printed yet, with fresh secrets, marked printed.
+
+    Secrets exist only in the returned sheet: an unprinted card was never handed out, so
+    giving it new ones costs nothing, and nothing readable is ever stored.
+    """
+    grid = scope.get_grid(user, grid_id)
+    rows = db.session.execute(
+        select(Card, Person).join(Person, Person.id == Card.person_id)
+        .where(Person.grid_id == grid.id, Person.status == "present", Card.revoked_at.is_(None),
+               Card.printed_at.is_(None)).order_by(Person.name, Person.id).limit(limit)).all()
+    sheet = []
+    now = utcnow()
+    for card, person in rows:
+        issued = _fresh_secrets(card)
+        card.printed_at = now
+        audit.record(actor, "card.print", "card", card.id, None, {"person_id": person.id})
+        sheet.append((person, issued))
+    db.session.commit()
+    return sheet
+
+
+def unprinted_counts(user: User) -> dict[int, int]:
+    """Grid id → number of active cards not printed yet, for the user's grids."""
+    stmt = (select(Person.grid_id, func.count()).join(Card, Card.person_id == Person.id)
+            .where(Person.status == "present", Card.revoked_at.is_(None), Card.printed_at.is_(None))
+            .group_by(Person.grid_id))
+    condition = scope.grid_filter(user, Person.grid_id)
+    if condition is not None:
+        stmt = stmt.where(condition)
+    return dict(db.session.execute(stmt).all())
+
+
+def by_token(token: str) -> Card | None:
+    token = rules.normalise_token(token)
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalars(select(Card).where(Card.token_hash == token_digest(token))).first()
+
+
+def by_short_code(code: str) -> Card | None:
+    code = rules.normalise_short_code(code)
+    if not rules.is_well_formed_short_code(code):
+        return None
+    return db.session.scalars(select(Card).where(Card.code_hash == code_digest(code))).first()
+
+
+def unlock_state(card: Card, ip: str, now: dt.datetime | None = None) -> rules.UnlockState:
+    now = now or utcnow()
+    since = now - rules.UNLOCK_WINDOW
+    by_card = db.session.scalars(select(UnlockAttempt.at).where(
+        UnlockAttempt.card_id == card.id, UnlockAttempt.at > since)).all()
+    by_ip = db.session.scalars(select(UnlockAttempt.at).where(
+        UnlockAttempt.ip == ip, UnlockAttempt.at > since)).all()
+    card_state, ip_state = rules.unlock_state(list(by_card), now), rules.unlock_state(list(by_ip), now)
+    locks = [s.locked_until for s in (card_state, ip_state) if s.locked]
+    return rules.UnlockState(max(locks) if locks else None)
+
+
+def try_unlock(card: Card, ip: str, last4: str) -> rules.UnlockState | bool:
+    """True when unlocked; False for a wrong answer; the lock state when locked out."""
+    state = unlock_state(card, ip)
+    if state.locked:
+        return state
+    if rules.matches_last4(card.person.id_number, last4):
+        return True
+    db.session.add(UnlockAttempt(card_id=card.id, ip=ip or "?"))
+    db.session.commit()
+    state = unlock_state(card, ip)
+    return state if state.locked else False
+
+
+REPORT_KINDS = ("address", "departure", "phone")
+
+
+def submit_report(card: Card, kind: str, payload: dict, ip: str | None) -> ChangeRequest:
+    """A migrant's own report: it waits in the grid's review queue."""
+    if kind not in REPORT_KINDS:
+        raise ValidationFailed({"kind": "未知的报告类型"})
+    person = card.person
+    pending = db.session.scalars(select(ChangeRequest).where(
+        ChangeRequest.person_id == person.id, ChangeRequest.kind == kind, ChangeRequest.status == "pending")).first()
+    if pending is not None:
+        raise ValidationFailed({"kind": "您已提交过同类报告，正在等待审核"})
+    change = ChangeRequest(kind=kind, source="migrant", person_id=person.id, grid_id=person.grid_id,
+                           payload={k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in payload.items()})
+    db.session.add(change)
+    db.session.flush()
+    audit.record(Actor(None, "card", ip), "report.submit", "change_request", change.id, None,
+                 {"kind": kind, "person_id": person.id})
+    db.session.commit()
+    return change
+
+
+def reports(person: Person, limit: int = 10) -> list[ChangeRequest]:
+    return list(db.session.scalars(select(ChangeRequest).where(
+        ChangeRequest.person_id == person.id, ChangeRequest.source == "migrant")
+        .order_by(ChangeRequest.created_at.desc()).limit(limit)))
+
+
+def coordinator_phone(grid_id: int) -> str | None:
+    return db.session.scalar(select(User.phone).join(user_grids, user_grids.c.user_id == User.id).where(
+        user_grids.c.area_id == grid_id, User.active.is_(True), User.phone.is_not(None)).order_by(User.id).limit(1))
