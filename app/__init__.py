@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .card import bp as card_bp
     from .core import bp as core_bp
     from .grid import bp as grid_bp
     from .pwa import bp as pwa_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(pwa_bp)
+    app.register_blueprint(card_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

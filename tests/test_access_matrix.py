@@ -38,6 +38,14 @@ def routes(world, person_a, person_b):
         ("POST", "/grid/people/check-id", STAFF_OK),
         ("POST", f"/grid/people/{person_a.id}/reveal-id", STAFF_OK),
         ("POST", f"/grid/people/{person_b.id}/reveal-id", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
+        ("GET", "/grid/cards", STAFF_OK),
+        ("POST", f"/grid/people/{person_b.id}/card/revoke", {**STAFF_OK, "coordinator": 404, "supervisor": 404,
+                                                             "admin": 302}),
+        ("POST", f"/grid/people/{person_b.id}/card/reissue", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
+        ("GET", "/c", PUBLIC),
+        ("GET", "/C", PUBLIC),
+        ("GET", "/c/" + "A" * 28, {r: 404 for r in ROLES}),
+        ("GET", "/C/" + "A" * 28, {r: 404 for r in ROLES}),
         ("GET", "/station/", STATION),
         ("GET", "/admin/", {**ADMIN_ONLY, "admin": 302}),
         ("GET", "/admin/users", ADMIN_ONLY),
@@ -79,5 +87,6 @@ def test_every_route_is_in_the_matrix(app, world):
                         "/grid/queue/<int:change_id>/reject", "/grid/queue/<int:change_id>/forward",
                         "/grid/people/<int:person_id>/household",
                         "/grid/people/<int:person_id>/household/<int:relation_id>/remove",
-                        "/admin/users/<int:user_id>/password", "/api/divisions/<code>"}
+                        "/admin/users/<int:user_id>/password", "/api/divisions/<code>", "/grid/cards/print",
+                        "/c/<key>/unlock", "/c/<key>/report/<kind>"}
     assert sorted(set(uncovered) - tested_elsewhere) == []

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("grid", __name__, url_prefix="/grid")
 
-from . import dwellings, home, people, pickers, queue  # noqa: E402,F401
+from . import cards, dwellings, home, people, pickers, queue  # noqa: E402,F401

@@ -5,7 +5,7 @@ from ..web import render
 from . import bp
 
 # Bump when the shell's files change so that phones drop the old cache.
-SHELL_VERSION = "1"
+SHELL_VERSION = "2"
 
 
 @bp.get("/manifest.webmanifest")
@@ -36,7 +36,8 @@ def service_worker():
     """Served from the root so that its scope is the whole site."""
     shell = [url_for("pwa.offline"), url_for("static", filename="css/app.css"),
              url_for("static", filename="vendor/htmx-2.0.4.min.js"), url_for("static", filename="js/app.js"),
-             url_for("static", filename="icons/icon-192.png")]
+             url_for("static", filename="icons/icon-192.png"), url_for("static", filename="css/card.css"),
+             url_for("static", filename="js/card.js")]
     body = render_template("pwa/sw.js", version=SHELL_VERSION, shell=shell, offline=url_for("pwa.offline"))
     response = current_app.response_class(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"

@@ -14,10 +14,15 @@ SKIP = {"password_hash", "updated_at"}
 
 
 def _plain(value):
+    """JSON-ready: dates as ISO text, decimals as text, containers walked."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return value
 
 
@@ -37,7 +42,7 @@ def record(actor: Actor, action: str, entity: str, entity_id: int | None,
            before: dict | None = None, after: dict | None = None) -> AuditLog:
     entry = AuditLog(
         user_id=actor.user_id, actor=actor.label, action=action, entity=entity,
-        entity_id=entity_id, before=before, after=after, ip=actor.ip,
+        entity_id=entity_id, before=_plain(before), after=_plain(after), ip=actor.ip,
     )
     db.session.add(entry)
     return entry

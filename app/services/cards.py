@@ -195,9 +195,9 @@ def submit_report(card: Card, kind: str, payload: dict, ip: str | None) -> Chang
     return change
 
 
-def reports(person: Person, limit: int = 10) -> list[ChangeRequest]:
+def reports(person_id: int, limit: int = 10) -> list[ChangeRequest]:
     return list(db.session.scalars(select(ChangeRequest).where(
-        ChangeRequest.person_id == person.id, ChangeRequest.source == "migrant")
+        ChangeRequest.person_id == person_id, ChangeRequest.source == "migrant")
         .order_by(ChangeRequest.created_at.desc()).limit(limit)))
 
 

@@ -231,7 +231,7 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
                               "kind": "rental" if rng.random() < 0.8 else rng.choice(["dormitory", "site_shed", "relatives"]),
                               "rooms": rng.randrange(1, 12), "version": 1})
         dwellings_by_grid.setdefault(grid.id, []).append(i + 1)
-    deferred = _drop_secondary_indexes(BULK_TABLES)
+    deferred = _drop_for_bulk_load(BULK_TABLES)
     for start in range(0, n_dwellings, CHUNK):
         _write(Landlord.__table__, landlord_rows[start:start + CHUNK])
         _write(Dwelling.__table__, dwelling_rows[start:start + CHUNK])
@@ -251,7 +251,7 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
         done += len(people)
         if progress:
             progress(len(people))
-    _build_indexes(deferred)
+    _restore_after_bulk_load(deferred)
     _reset_sequences()
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
@@ -260,39 +260,49 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
             "dwellings": n_dwellings}
 
 
-# Tables filled with COPY. Their secondary indexes are dropped for the load and built
-# again afterwards (PostgreSQL only): building an index over a million rows is several
-# times faster than updating it row by row, above all the pg_trgm GIN indexes.
+# Tables filled with COPY. On PostgreSQL their foreign keys and secondary indexes are
+# dropped for the load and made again afterwards: checking a foreign key row by row and
+# updating an index row by row (above all the pg_trgm GIN indexes) cost several times
+# more than one validating join and one index build over the loaded rows.
 BULK_TABLES = ("landlord", "dwelling", "person", "movement", "tenancy", "card")
 
 
-def _drop_secondary_indexes(tables: tuple[str, ...]) -> list[str]:
-    """Drop the indexes of ``tables`` that back no constraint; return their definitions.
+def _drop_for_bulk_load(tables: tuple[str, ...]) -> list[str]:
+    """Drop the foreign keys of ``tables`` and the indexes that back no constraint;
+    return the statements that make them again.
 
-    The definitions come from the catalog (``pg_get_indexdef``), so the indexes built
-    again are exactly the migration's. All in the seed's transaction: a failed seed
-    rolls the drops back too.
+    The definitions come from the catalog (``pg_get_indexdef``, ``pg_get_constraintdef``),
+    so what is made again is exactly what the migration made. All of it happens in the
+    seed's transaction: a failed seed rolls the drops back too.
     """
     bind = db.session.connection()
     if bind.dialect.name != "postgresql":
         return []
-    rows = bind.execute(text(
+    oids = "(SELECT to_regclass(quote_ident(t)) FROM unnest(CAST(:tables AS text[])) AS t)"
+    # Names and definitions below come from the catalog (already quoted), never from input.
+    foreign_keys = bind.execute(text(
+        "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
+        f"WHERE contype = 'f' AND conrelid IN {oids}"), {"tables": list(tables)}).all()
+    indexes = bind.execute(text(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid IN (SELECT to_regclass(quote_ident(t)) FROM unnest(CAST(:tables AS text[])) AS t) "
+        f"WHERE i.indrelid IN {oids} "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"),
         {"tables": list(tables)}).all()
-    for name, _ in rows:
-        bind.exec_driver_sql(f"DROP INDEX {name}")  # a name from the catalog, already quoted
-    return [definition for _, definition in rows]
+    for table, name, _ in foreign_keys:
+        bind.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    for name, _ in indexes:
+        bind.exec_driver_sql(f"DROP INDEX {name}")
+    return ([definition for _, definition in indexes]
+            + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}" for table, name, definition in foreign_keys])
 
 
-def _build_indexes(definitions: list[str]) -> None:
-    if not definitions:
+def _restore_after_bulk_load(statements: list[str]) -> None:
+    if not statements:
         return
     bind = db.session.connection()
     bind.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-    for definition in definitions:
-        bind.exec_driver_sql(definition)
+    for statement in statements:
+        bind.exec_driver_sql(statement)
 
 
 def _reset_sequences() -> None:
