@@ -34,7 +34,7 @@ run: install translations
 	$(BIN)/flask init-db
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Anju on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind 127.0.0.1:$(PORT) --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms' --access-logfile - wsgi:app
+	BIND=127.0.0.1:$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
 test: install-dev translations
