@@ -29,6 +29,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "30 per minute"
 
+    # Cards: the public address printed in QR codes (default: the address the page was
+    # requested on) and the key of the hashes of card secrets (default: SECRET_KEY).
+    CARD_BASE_URL = None
+    CARD_KEY = None
+
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 

@@ -8,10 +8,18 @@ from qrcode.image.svg import SvgPathFillImage
 from flask import current_app, request
 
 
+def base_url() -> str:
+    return (current_app.config.get("CARD_BASE_URL") or request.host_url).rstrip("/")
+
+
 def card_url(token: str) -> str:
     """Upper case throughout, so that the QR code uses alphanumeric mode (a smaller code)."""
-    base = current_app.config.get("CARD_BASE_URL") or request.host_url
-    return f"{base.rstrip('/')}/C/{token}".upper()
+    return f"{base_url()}/C/{token}".upper()
+
+
+def code_entry_url() -> str:
+    """Where to type a card's short code, printed on the back of the card."""
+    return base_url().split("://", 1)[-1] + "/c"
 
 
 def svg_data_uri(text: str) -> str:

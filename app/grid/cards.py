@@ -5,7 +5,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..card.qr import card_url, svg_data_uri
+from ..card.qr import card_url, code_entry_url, svg_data_uri
 from ..domain.cards import format_short_code
 from ..services import areas, cards, scope
 from ..services.errors import ValidationFailed
@@ -40,7 +40,7 @@ def print_cards():
     if not issued:
         flash(gettext("该网格没有待打印的联系卡"), "info")
         return redirect(url_for("grid.cards_home"))
-    return render("grid/cards_print.html", sheet=_sheet(grid, issued), grid=grid)
+    return render("grid/cards_print.html", sheet=_sheet(grid, issued), grid=grid, code_url=code_entry_url())
 
 
 @bp.post("/people/<int:person_id>/card/reissue")
@@ -52,7 +52,8 @@ def reissue_card(person_id: int):
         flash(tr(next(iter(exc.errors.values()))), "error")
         return redirect(url_for("grid.person", person_id=person_id))
     person = issued.card.person
-    return render("grid/cards_print.html", sheet=_sheet(person.grid, [(person, issued)]), grid=person.grid)
+    return render("grid/cards_print.html", sheet=_sheet(person.grid, [(person, issued)]), grid=person.grid,
+                  code_url=code_entry_url())
 
 
 @bp.post("/people/<int:person_id>/card/revoke")
