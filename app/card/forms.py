@@ -15,6 +15,12 @@ class CodeForm(FlaskForm):
 
 
 class UnlockForm(FlaskForm):
+    """No CSRF token: the public page then needs no session, and a forged unlock gains
+    nothing (the answer stays in the attacker's hands; failures are rate-limited)."""
+
+    class Meta:
+        csrf = False
+
     last4 = StringField(_l("身份证号后 4 位"), validators=[DataRequired(_l("请填写身份证号后 4 位")), Length(max=8)],
                         render_kw={"autocomplete": "off", "maxlength": 4, "autocapitalize": "characters",
                                    "inputmode": "text"})

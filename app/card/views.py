@@ -9,7 +9,7 @@ from flask_babel import format_time, gettext
 
 from ..domain import cards as rules
 from ..domain.clock import to_local
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..models import Card
 from ..services import card_page, cards
 from ..services.errors import ValidationFailed
@@ -103,6 +103,7 @@ def page(key: str):
 
 
 @bp.post("/c/<key>/unlock")
+@csrf.exempt
 def unlock(key: str):
     view = _view(key)
     form = UnlockForm()

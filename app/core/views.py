@@ -31,6 +31,7 @@ def healthz():
 
 
 @bp.post("/lang")
+@csrf.exempt  # a display preference; keeps public pages free of sessions and tokens
 def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:

@@ -255,3 +255,10 @@ def test_print_batch_for_a_grid(login, world):
     code = re.search(r'class="code">([A-Z2-9]{4}-[A-Z2-9]{4})<', html).group(1)
     anon = c.application.test_client()
     assert anon.post("/c", data={"code": code}).status_code == 302
+
+
+def test_public_page_sets_no_cookie(app, carded):
+    _, issued = carded
+    fresh = app.test_client()
+    r = fresh.get(f"/c/{issued.token}")
+    assert r.status_code == 200 and "Set-Cookie" not in r.headers
