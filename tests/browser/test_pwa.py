@@ -1,0 +1,80 @@
+"""The app can be installed on a phone's home screen (a PWA) from Chromium.
+
+A headless browser never shows the install prompt, so this checks what the prompt depends
+on: the web manifest and its icons, a service worker that registers and becomes active for
+the whole site, Chromium's own installability verdict (DevTools ``Page.getInstallabilityErrors``),
+and that the worker answers a navigation with the offline page when the network is gone.
+"""
+from __future__ import annotations
+
+import struct
+
+from playwright.sync_api import expect
+
+
+def png_size(body: bytes) -> tuple[int, int]:
+    assert body[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return struct.unpack(">II", body[16:24])
+
+
+def test_manifest_has_what_installing_needs(phone):
+    api = phone.page.context.request
+    response = api.get("/manifest.webmanifest")
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/manifest+json")
+    manifest = response.json()
+
+    assert manifest["name"] and manifest["short_name"]
+    assert manifest["display"] == "standalone"
+    assert manifest["start_url"].startswith("/")
+    assert api.get(manifest["start_url"]).status == 200  # the login page, after a redirect
+    assert manifest.get("scope", "/") == "/"
+
+    for size in (192, 512):
+        icons = [i for i in manifest["icons"] if f"{size}x{size}" in i["sizes"].split()
+                 and "any" in i.get("purpose", "any").split()]
+        assert icons, f"no {size}x{size} icon for purpose 'any'"
+        icon = api.get(icons[0]["src"])
+        assert icon.status == 200 and icon.headers["content-type"] == "image/png"
+        assert png_size(icon.body()) == (size, size)
+
+
+def test_service_worker_registers_and_chromium_finds_the_app_installable(profile_phone, base_url):
+    phone = profile_phone
+    page = phone.page
+    sw = page.context.request.get("/sw.js")
+    assert sw.status == 200
+    assert "javascript" in sw.headers["content-type"]
+
+    page.goto("/auth/login")
+    assert page.locator("link[rel=manifest]").get_attribute("href") == "/manifest.webmanifest"
+    registration = page.evaluate("""async () => {
+        const reg = await navigator.serviceWorker.ready;
+        const worker = reg.active;
+        if (worker.state !== "activated") {
+          await new Promise((done) => worker.addEventListener("statechange",
+            () => worker.state === "activated" && done()));
+        }
+        return {scope: reg.scope, script: worker.scriptURL, state: worker.state};
+    }""")
+    assert registration == {"scope": base_url + "/", "script": base_url + "/sw.js", "state": "activated"}
+
+    # Chromium's own checks, the ones behind its install prompt and menu entry.
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"] == base_url + "/manifest.webmanifest"
+    assert manifest["errors"] == []
+    installability = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert installability == [], installability
+
+    # Without a network, a page opened from the home screen shows the cached offline page.
+    page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    try:
+        page.goto("/grid/")
+        expect(page.get_by_role("heading", name="网络未连接")).to_be_visible()
+        phone.shot("pwa-offline")
+    finally:
+        page.context.set_offline(False)
+    assert phone.take_problems() == []
