@@ -21,7 +21,7 @@ def _area_label(a: Area) -> str:
 def _scope_choices(form: UserForm) -> None:
     tree = area_service.tree()
     form.area_id.choices = [("", "—")] + [(a.id, _area_label(a)) for a in tree if a.level == AreaLevel.TOWNSHIP.value]
-    form.grid_ids.choices = [(a.id, f"{a.parent.name if a.parent else ''} {a.name}") for a in tree if a.is_grid]
+    form.grid_ids.choices = [(a.id, a.label) for a in tree if a.is_grid]
 
 
 @bp.get("/")

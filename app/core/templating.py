@@ -26,11 +26,17 @@ def short_date(value):
     return format_date(value, "yyyy-MM-dd") if value else ""
 
 
+def joined(values, separator=" · ") -> str:
+    """The filled values only, or a dash: no lone separators for empty fields."""
+    present = [str(v) for v in values if v]
+    return separator.join(present) if present else "—"
+
+
 def register(app):
     app.jinja_env.filters.update(
         masked_id=mask_id_number, masked_name=mask_name, masked_phone=mask_phone,
         label=choice_label, localtime=localtime, date=short_date, tr=tr,
-        division=divisions.full_name,
+        division=divisions.full_name, joined=joined,
     )
     app.jinja_env.globals.update(choices=choices, choice_options=choice_options, get_locale=get_locale)
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -31,7 +31,7 @@ def dwellings():
 def new_dwelling():
     form = DwellingForm()
     grids = scope.grids(current_user)
-    form.grid_id.choices = [(g.id, g.name) for g in grids]
+    form.grid_id.choices = [(g.id, g.label) for g in grids]
     if request.method == "GET" and int_arg("grid"):
         form.grid_id.data = int_arg("grid")
     if form.validate_on_submit():

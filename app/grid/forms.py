@@ -111,13 +111,18 @@ class PersonForm(FlaskForm, DwellingFields):
         if not field.data and not self.no_id_number.data:
             raise ValidationError(_l("请填写身份证号码（婴幼儿无号码时请勾选“暂无身份证号”）"))
 
-    def validate_birth_date(self, field):
-        if not self.id_number.data and not field.data:
-            raise ValidationError(_l("无身份证号时请填写出生日期"))
-
-    def validate_sex(self, field):
-        if not self.id_number.data and not field.data:
-            raise ValidationError(_l("无身份证号时请选择性别"))
+    def validate(self, extra_validators=None) -> bool:
+        # Checked here, not in field validators: Optional() ends a blank field's chain.
+        ok = super().validate(extra_validators)
+        if self.id_number.data:
+            return ok
+        if not self.birth_date.data and not self.birth_date.errors:
+            self.birth_date.errors.append(_l("无身份证号时请填写出生日期"))
+            ok = False
+        if not self.sex.data:
+            self.sex.errors.append(_l("无身份证号时请选择性别"))
+            ok = False
+        return ok
 
     def person_fields(self) -> dict:
         names = ("id_number", "name", "sex", "birth_date", "ethnicity", "phone", "hukou_area_code",

@@ -17,7 +17,7 @@ def fill_place_choices(form, grid_id: int | None = None) -> int:
     grids = scope.grids(current_user)
     if not grids:
         abort(403)
-    form.grid_id.choices = [(g.id, f"{g.parent.name if g.parent else ''} {g.name}".strip()) for g in grids]
+    form.grid_id.choices = [(g.id, g.label) for g in grids]
     chosen = grid_id or form.grid_id.data
     if chosen in {g.id for g in grids}:
         form.grid_id.data = chosen

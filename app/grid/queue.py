@@ -18,7 +18,7 @@ from .helpers import STAFF, apply_errors
 @roles_required(*STAFF)
 def request_transfer():
     form = TransferForm()
-    form.grid_id.choices = [(g.id, g.name) for g in scope.grids(current_user)]
+    form.grid_id.choices = [(g.id, g.label) for g in scope.grids(current_user)]
     if not form.validate_on_submit():
         flash(gettext("转入申请无效：请检查身份证号和网格"), "error")
         return redirect(url_for("grid.new_person"))
@@ -48,11 +48,11 @@ def queue():
 def _forms(change, accept=None, reject=None, forward=None):
     accept = accept or AcceptForm(formdata=None, data=_accept_defaults(change))
     grids = scope.grids(current_user)
-    accept.grid_id.choices = [(g.id, g.name) for g in grids]
+    accept.grid_id.choices = [(g.id, g.label) for g in grids]
     grid_id = accept.grid_id.data or change.grid_id
     accept.dwelling_id.choices = [("", "—")] + [(d.id, d.address) for d in dwelling_service.in_grid(grid_id)]
     forward = forward or ForwardForm(formdata=None)
-    forward.grid_id.choices = [(g.id, f"{g.parent.name if g.parent else ''} {g.name}") for g in reviews.all_grids()]
+    forward.grid_id.choices = [(g.id, g.label) for g in reviews.all_grids()]
     return dict(accept=accept, reject=reject or RejectForm(formdata=None), forward=forward)
 
 

@@ -49,5 +49,12 @@ class Area(db.Model):
         return f"<Area {self.code} {self.name}>"
 
     @property
+    def label(self) -> str:
+        """Grids are numbered within their community: “文一社区 第1网格” tells them apart."""
+        if self.is_grid and self.parent is not None:
+            return f"{self.parent.name} {self.name}"
+        return self.name
+
+    @property
     def is_grid(self) -> bool:
         return self.level == AreaLevel.GRID.value

@@ -1,11 +1,24 @@
-from flask import current_app, render_template, send_from_directory, url_for
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app, render_template, url_for
 from flask_babel import gettext
 
 from ..web import render
 from . import bp
 
-# Bump when the shell's files change so that phones drop the old cache.
-SHELL_VERSION = "2"
+SHELL_STATIC = ("css/app.css", "vendor/htmx-2.0.4.min.js", "js/app.js", "icons/icon-192.png", "css/card.css",
+                "js/card.js", "icons/icon.svg")
+
+
+@lru_cache(maxsize=1)
+def shell_version(static_folder: str) -> str:
+    """A hash of the shell's files: when one changes, phones drop the old cache."""
+    digest = hashlib.sha256()
+    for name in SHELL_STATIC:
+        digest.update((Path(static_folder) / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @bp.get("/manifest.webmanifest")
@@ -34,11 +47,9 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """Served from the root so that its scope is the whole site."""
-    shell = [url_for("pwa.offline"), url_for("static", filename="css/app.css"),
-             url_for("static", filename="vendor/htmx-2.0.4.min.js"), url_for("static", filename="js/app.js"),
-             url_for("static", filename="icons/icon-192.png"), url_for("static", filename="css/card.css"),
-             url_for("static", filename="js/card.js")]
-    body = render_template("pwa/sw.js", version=SHELL_VERSION, shell=shell, offline=url_for("pwa.offline"))
+    shell = [url_for("pwa.offline")] + [url_for("static", filename=name) for name in SHELL_STATIC]
+    body = render_template("pwa/sw.js", version=shell_version(current_app.static_folder), shell=shell,
+                           offline=url_for("pwa.offline"))
     response = current_app.response_class(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

@@ -20,7 +20,7 @@ def search(*, entity: str = "", action: str = "", username: str = "", entity_id:
         stmt = stmt.where(AuditLog.action.startswith(action))
     if username:
         stmt = stmt.where(AuditLog.user_id.in_(select(User.id).where(User.username == username)))
-    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
     rows = db.session.scalars(stmt.options(joinedload(AuditLog.user)).order_by(AuditLog.id.desc())
                               .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
     return Page(list(rows), total, max(page, 1), per_page)

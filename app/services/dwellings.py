@@ -90,7 +90,7 @@ def search(user: User, *, q: str = "", grid_id: int | None = None, page: int = 1
         stmt = stmt.where(Dwelling.grid_id == grid_id)
     if q.strip():
         stmt = stmt.where(Dwelling.address.like("%" + like_prefix(q.strip()), escape="\\"))
-    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
     occupants = (select(func.count()).where(Person.dwelling_id == Dwelling.id, Person.status == "present")
                  .correlate(Dwelling).scalar_subquery())
     rows = db.session.execute(

@@ -62,7 +62,7 @@ def diff(change: ChangeRequest) -> list[DiffRow]:
         return [DiffRow("phone", p.phone, data.get("phone"))]
     if change.kind == "transfer":
         to_grid = db.session.get(Area, int(data["to_grid_id"]))
-        return [DiffRow("grid", p.grid.name if p.grid else "", to_grid.name if to_grid else "")]
+        return [DiffRow("grid", p.grid.label if p.grid else "", to_grid.label if to_grid else "")]
     return []
 
 

@@ -12,18 +12,26 @@ from ..models import Area, AreaLevel, Dwelling, Person, Role, User, user_grids
 from .errors import NotFound
 
 
-def grid_ids(user: User) -> Select | None:
-    """A sub-select of the grid ids the user works in; ``None`` means everywhere."""
+def grid_ids(user: User) -> list[int] | None:
+    """The ids of the grids the user works in; ``None`` means everywhere.
+
+    Resolved with one small query and put in the statement as a list, not as a
+    sub-select: with the ids in hand PostgreSQL knows how many people the filter keeps
+    (about 500 per grid, from its statistics). Given a sub-select it guessed half the
+    table, and for a coordinator's search it walked the name index of a million people.
+    """
     if user.role == Role.ADMIN.value:
         return None
     if user.role == Role.COORDINATOR.value:
-        return select(user_grids.c.area_id).where(user_grids.c.user_id == user.id)
-    if user.role in (Role.SUPERVISOR.value, Role.HEALTH.value) and user.area is not None:
-        return select(Area.id).where(
+        stmt = select(user_grids.c.area_id).where(user_grids.c.user_id == user.id)
+    elif user.role in (Role.SUPERVISOR.value, Role.HEALTH.value) and user.area is not None:
+        stmt = select(Area.id).where(
             Area.path.startswith(user.area.path + f"{user.area_id}/"),
             Area.level == AreaLevel.GRID.value,
         )
-    return select(Area.id).where(false())
+    else:
+        return []
+    return list(db.session.scalars(stmt.order_by(stmt.selected_columns[0])))
 
 
 def grid_filter(user: User, column):

@@ -166,3 +166,21 @@ def test_hukou_picker_without_javascript(login, world):
         world, hukou_1="33", hukou_2="", hukou_3="", refresh_hukou="1")).data.decode()
     assert "杭州市" in html
     assert db.session.scalar(select(Person.id)) is None
+
+
+def test_a_child_without_an_id_number_needs_birth_date_and_sex(login, world):
+    html = login("coordinator").post("/grid/people/new", data=form(
+        world, id_number="", no_id_number="y", name="无号宝宝")).data.decode()
+    assert "无身份证号时请填写出生日期" in html and "无身份证号时请选择性别" in html
+    assert db.session.scalar(select(Person.id)) is None
+
+
+def test_lists_count_everything_when_nothing_is_filtered(login, world):
+    for i in range(3):
+        world.person(f"人{i}", seq=i + 1)
+    c = login("admin")
+    assert "共 3 人" in c.get("/grid/?status=all").data.decode()
+    assert "共 2 处" in c.get("/grid/dwellings").data.decode()
+    c.post("/grid/dwellings/new", data={"grid_id": str(world.grid_a1.id), "address": "新地址 1 号"})
+    entries = db.session.scalar(select(db.func.count(AuditLog.id)))
+    assert entries >= 2 and f"共 {entries} 条" in c.get("/admin/audit").data.decode()

@@ -4,8 +4,11 @@ if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
   });
 }
-// After htmx swaps, move focus to the first error so that a phone user sees it.
-document.addEventListener("htmx:afterSwap", function (event) {
-  var error = event.detail.target.querySelector && event.detail.target.querySelector("[aria-invalid=true]");
-  if (error) error.focus();
+// The live ID check marks its input invalid (red border, screen readers) when it reports an error.
+document.addEventListener("htmx:afterSettle", function (event) {
+  var feedback = document.getElementById("id-feedback");
+  var input = document.getElementById("id_number");
+  if (!feedback || !input || !feedback.contains(event.detail.elt) && event.detail.elt !== feedback) return;
+  input.setAttribute("aria-invalid", feedback.querySelector(".error") ? "true" : "false");
+  input.setAttribute("aria-describedby", "id-feedback");
 });
