@@ -1,6 +1,8 @@
 """The review queue (self-reports, transfer requests) and asking for a transfer."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -57,8 +59,13 @@ def _forms(change, accept=None, reject=None, forward=None):
 
 
 def _accept_defaults(change) -> dict:
+    """The form starts from what was reported (dates arrive as ISO text in the payload)."""
     data = dict(change.payload)
     data.setdefault("grid_id", change.grid_id)
+    try:
+        data["on"] = dt.date.fromisoformat(data["on"]) if data.get("on") else None
+    except (TypeError, ValueError):
+        data["on"] = None
     return data
 
 

@@ -188,6 +188,8 @@ def test_coordinator_accepts_an_address_report(client, carded, login):
     c = login("coordinator")
     queue = c.get("/grid/queue").data.decode()
     assert "学院路 5 号 101" in queue and "文一路 1 号" in queue  # before and after
+    review = c.get(f"/grid/queue/{change.id}").data.decode()
+    assert 'value="学院路 5 号 101"' in review and f'value="{local_today().isoformat()}"' in review
     r = c.post(f"/grid/queue/{change.id}/accept", data={"on": local_today().isoformat(), "address": "学院路 5 号 101",
                                                         "grid_id": str(world_grid(person)), "phone": "13700002222"})
     assert r.status_code == 302, r.data.decode()[-2000:]
