@@ -79,51 +79,39 @@ def review(change_id: int):
     return _review_page(reviews.get(current_user, change_id))
 
 
-@bp.post("/queue/<int:change_id>/accept")
-@roles_required(*STAFF)
-def accept(change_id: int):
+def _decide(change_id: int, name: str, form_class, decide, done: str):
+    """One decision on a queue entry: validate its form, call the service, or show the
+    review page again with the form's errors (and what was typed)."""
     change = reviews.get(current_user, change_id)
-    form = AcceptForm()
-    _forms(change, accept=form)
+    form = form_class()
+    _forms(change, **{name: form})
     if form.validate_on_submit():
         try:
-            reviews.accept(actor(), current_user, change.id, form.edits(change.kind))
+            decide(change, form)
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            flash(gettext("已接受并更新记录"), "success")
+            flash(done, "success")
             return redirect(url_for("grid.queue"))
-    return _review_page(change, accept=form)
+    return _review_page(change, **{name: form})
+
+
+@bp.post("/queue/<int:change_id>/accept")
+@roles_required(*STAFF)
+def accept(change_id: int):
+    return _decide(change_id, "accept", AcceptForm, lambda change, form: reviews.accept(
+        actor(), current_user, change.id, form.edits(change.kind)), gettext("已接受并更新记录"))
 
 
 @bp.post("/queue/<int:change_id>/reject")
 @roles_required(*STAFF)
 def reject(change_id: int):
-    change = reviews.get(current_user, change_id)
-    form = RejectForm()
-    if form.validate_on_submit():
-        try:
-            reviews.reject(actor(), current_user, change.id, form.reason.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(gettext("已拒绝"), "success")
-            return redirect(url_for("grid.queue"))
-    return _review_page(change, reject=form)
+    return _decide(change_id, "reject", RejectForm, lambda change, form: reviews.reject(
+        actor(), current_user, change.id, form.reason.data), gettext("已拒绝"))
 
 
 @bp.post("/queue/<int:change_id>/forward")
 @roles_required(*STAFF)
 def forward(change_id: int):
-    change = reviews.get(current_user, change_id)
-    form = ForwardForm()
-    _forms(change, forward=form)
-    if form.validate_on_submit():
-        try:
-            reviews.forward(actor(), current_user, change.id, form.grid_id.data)
-        except ValidationFailed as exc:
-            apply_errors(form, exc)
-        else:
-            flash(gettext("已转交"), "success")
-            return redirect(url_for("grid.queue"))
-    return _review_page(change, forward=form)
+    return _decide(change_id, "forward", ForwardForm, lambda change, form: reviews.forward(
+        actor(), current_user, change.id, form.grid_id.data), gettext("已转交"))
