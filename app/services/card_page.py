@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -50,8 +51,16 @@ _QUERY = (
 )
 
 
+@lru_cache(maxsize=4)
+def _autocommit(engine):
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _one(condition) -> CardView | None:
-    row = db.session.execute(_QUERY.where(condition)).first()
+    # One statement on an autocommit connection: no BEGIN/ROLLBACK round trips, and
+    # PostgreSQL keeps the prepared statement (a ROLLBACK makes psycopg drop it).
+    with _autocommit(db.engine).connect() as conn:
+        row = conn.execute(_QUERY.where(condition)).first()
     if row is None:
         return None
     (card_id, person_id, revoked_at, name, id_number, phone, status, address, room, grid_name,
