@@ -79,8 +79,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from .auth.session import enforce_idle_timeout
-    from .core.headers import set_security_headers
+    from .core.headers import refuse_nul_characters, set_security_headers
 
+    app.before_request(refuse_nul_characters)
     app.before_request(enforce_idle_timeout)
     app.after_request(set_security_headers)
 

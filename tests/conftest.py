@@ -70,6 +70,8 @@ def _reset_schema():
 
 
 def _clean():
+    # The test's own session must not hold locks that TRUNCATE waits for (PostgreSQL).
+    db.session.rollback()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":

@@ -1,5 +1,5 @@
-"""Security headers on every response."""
-from flask import request
+"""Checks on every request and security headers on every response."""
+from flask import abort, request
 from flask_login import current_user
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -18,3 +18,12 @@ def set_security_headers(response):
         # Pages with personal data are not kept in shared caches or the browser's disk.
         headers["Cache-Control"] = "no-store"
     return response
+
+
+def refuse_nul_characters():
+    """No keyboard types U+0000, and PostgreSQL text cannot hold it: refuse it up front
+    with a clear 400 instead of failing deep in a query."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)

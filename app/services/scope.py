@@ -5,7 +5,9 @@ Every query for people or dwellings starts from ``people(user)`` / ``dwellings(u
 """
 from __future__ import annotations
 
+from flask import has_request_context, request
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Area, AreaLevel, Dwelling, Person, Role, User, user_grids
@@ -22,6 +24,15 @@ def grid_ids(user: User) -> list[int] | None:
     """
     if user.role == Role.ADMIN.value:
         return None
+    # A page asks several times (list, counts, grid chips, search): once per request.
+    memo = request.environ.setdefault("anju.grid_ids", {}) if has_request_context() else {}
+    key = (user.id, user.role, user.area_id)
+    if key not in memo:
+        memo[key] = _grid_ids(user)
+    return list(memo[key])
+
+
+def _grid_ids(user: User) -> list[int]:
     if user.role == Role.COORDINATOR.value:
         stmt = select(user_grids.c.area_id).where(user_grids.c.user_id == user.id)
     elif user.role in (Role.SUPERVISOR.value, Role.HEALTH.value) and user.area is not None:
@@ -54,7 +65,8 @@ def dwellings(user: User) -> Select:
 
 def grids(user: User) -> list[Area]:
     stmt = _scoped(select(Area).where(Area.level == AreaLevel.GRID.value), user, Area.id)
-    return list(db.session.scalars(stmt.order_by(Area.code)))
+    # Grids are shown with their community's name (Area.label): load it in the same query.
+    return list(db.session.scalars(stmt.options(joinedload(Area.parent)).order_by(Area.code)))
 
 
 def areas(user: User) -> Select:

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Text, any_, cast, func, null, or_, select
+from sqlalchemy import Select, Text, any_, cast, func, null, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import joinedload
 
@@ -76,10 +76,15 @@ def search_condition(q: str, user: User):
     if len(q) < 3:
         # Implied by the LIKE (every character of q is in the address), and indexed by
         # ix_dwelling_address_chars. NULL is a literal, so the expression is the index's.
-        dwellings = dwellings.where(
-            func.string_to_array(Dwelling.address, null()).op("@>")(cast(postgresql.array(sorted(set(q))), postgresql.ARRAY(Text))))
+        characters = cast(postgresql.array(sorted(set(q))), postgresql.ARRAY(Text))
+        dwellings = dwellings.where(func.string_to_array(Dwelling.address, null()).op("@>")(characters))
     return or_(Person.name.like(pattern, escape="\\"),
                Person.dwelling_id == any_(func.array(dwellings.scalar_subquery())))
+
+
+# Up to this many people, a page is cut by sorting them all (a few milliseconds); above
+# it, the planner chooses, usually reading the name index in order (see ``_in_order``).
+SORT_ALL_UP_TO = 10_000
 
 
 def people(user: User, *, q: str = "", grid_id: int | None = None, status: str = "present",
@@ -91,44 +96,69 @@ def people(user: User, *, q: str = "", grid_id: int | None = None, status: str =
         stmt = stmt.where(Person.status == status)
     if q.strip():
         return _search_page(stmt.where(search_condition(q, user)), page, per_page)
-    total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None))
+    total = _count(stmt)
     page = _clamp(page, total, per_page)
-    items = db.session.scalars(
-        stmt.options(joinedload(Person.dwelling)).order_by(Person.name, Person.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(list(items), total, page, per_page)
+    rows = _read_page(_in_order(stmt, sort_all=total <= SORT_ALL_UP_TO), page, per_page)
+    return Page([row[0] for row in rows], total, page, per_page)
+
+
+def _count(stmt) -> int:
+    # maintain_column_froms: without a WHERE (an admin listing everyone) the statement's
+    # only FROM is its Person column, which count(*) would otherwise drop.
+    return db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
 
 
 def _clamp(page: int, total: int, per_page: int) -> int:
     return max(1, min(page, max(1, math.ceil(total / per_page))))
 
 
-def _search_page(stmt, page: int, per_page: int) -> Page:
-    """One page of search results and their number, from one statement.
+def _in_order(stmt, *, sort_all: bool, counted: bool = False) -> Select:
+    """Id and name of the people ``stmt`` selects, in name order (and their number, as
+    ``total`` on every row, if ``counted``).
 
-    The matches are found first (with the indexes ``search_condition`` describes), then
-    counted (a window function) and sorted, and only the page's people are read in full.
-    MATERIALIZED keeps those steps apart on PostgreSQL. Asked for "ORDER BY name LIMIT 20"
-    directly, the planner may walk the whole name index in order, hoping to meet 20
-    matches early; but the matches of a search sit together (every 张 sorts together),
-    so that walk can read a million entries (4–10 s for an admin's "张").
+    Only id and name: a page is cut from these, and only its 20 people are then read in
+    full (``_read_page``). Reading whole rows while looking for the page meant reading
+    the table for every person passed over (page 200 of a township: 48,000 rows, 165 ms);
+    id, name, status and grid are all in ``ix_person_status_name``.
+
+    ``sort_all`` finds all the people first, then sorts them. Asked for "ORDER BY name
+    LIMIT 20" directly, the planner may walk the name index hoping to meet 20 of them
+    early, which is right for a township or the county (every 13th or every person is
+    one of them) and wrong for a coordinator's 900 people among a million (20,000
+    entries for the first page, the whole index for the last) or for a search, whose
+    matches sit together in name order (every 张 sorts together): 4–10 s for an admin's
+    "张". MATERIALIZED keeps the two steps apart on PostgreSQL.
     """
+    ids = stmt.with_only_columns(Person.id, Person.name)
+    if sort_all:
+        found = ids.cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+        ids = select(found.c.id, found.c.name)
+    if counted:
+        ids = ids.add_columns(func.count().over().label("total"))
+    columns = ids.selected_columns
+    return ids.order_by(columns.name, columns.id)
+
+
+def _read_page(in_order: Select, page: int, per_page: int) -> list:
+    """Rows of (person, …) for one page of ``in_order``, people with their dwelling."""
+    chosen = in_order.limit(per_page).offset((page - 1) * per_page).subquery("chosen")
+    extra = [chosen.c.total] if "total" in chosen.c else []
+    return db.session.execute(
+        select(Person, *extra).join(chosen, chosen.c.id == Person.id)
+        .options(joinedload(Person.dwelling)).order_by(chosen.c.name, chosen.c.id)
+    ).all()
+
+
+def _search_page(stmt, page: int, per_page: int) -> Page:
+    """Search results: the page and the number of matches come from one statement, as
+    the matches are all found anyway (sort_all) and a window function counts them."""
     page = max(1, page)
-    matches = stmt.with_only_columns(Person.id, Person.name).cte("matches").prefix_with(
-        "MATERIALIZED", dialect="postgresql")
     while True:
-        chosen = (select(matches.c.id, matches.c.name, func.count().over().label("total"))
-                  .order_by(matches.c.name, matches.c.id).limit(per_page).offset((page - 1) * per_page)
-                  .subquery("chosen"))
-        rows = db.session.execute(
-            select(Person, chosen.c.total).join(chosen, chosen.c.id == Person.id)
-            .options(joinedload(Person.dwelling)).order_by(chosen.c.name, chosen.c.id)
-        ).all()
+        rows = _read_page(_in_order(stmt, sort_all=True, counted=True), page, per_page)
         if rows:
             return Page([person for person, _ in rows], rows[0].total, page, per_page)
         # Nothing on this page: no match at all, or a page past the end (clamped, as above).
-        total = db.session.scalar(stmt.with_only_columns(func.count()).order_by(None)) if page > 1 else 0
+        total = _count(stmt) if page > 1 else 0
         last = _clamp(page, total, per_page)
         if total == 0 or last == page:
             return Page([], total, last, per_page)
@@ -152,7 +182,8 @@ def counts(user: User, today: dt.date, grid_id: int | None = None) -> GridCounts
         in_scope = in_scope.where(Person.grid_id == grid_id)
 
     def count(*conditions):
-        return in_scope.with_only_columns(func.count()).where(*conditions).scalar_subquery()
+        return (in_scope.with_only_columns(func.count(), maintain_column_froms=True)
+                .where(*conditions).scalar_subquery())
 
     row = db.session.execute(select(
         count(Person.status == "present"),
@@ -167,8 +198,9 @@ def grid_summaries(user: User, today: dt.date) -> list[tuple[Area, int]]:
     grids = scope.grids(user)
     if not grids:
         return []
-    rows = dict(db.session.execute(
-        select(Person.grid_id, func.count()).where(
-            Person.grid_id.in_([g.id for g in grids]), Person.status == "present")
-        .group_by(Person.grid_id)).all())
+    stmt = select(Person.grid_id, func.count()).where(Person.status == "present").group_by(Person.grid_id)
+    condition = scope.grid_filter(user, Person.grid_id)  # none for an admin: every grid
+    if condition is not None:
+        stmt = stmt.where(condition)
+    rows = dict(db.session.execute(stmt).all())
     return [(g, rows.get(g.id, 0)) for g in grids]
