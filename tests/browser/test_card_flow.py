@@ -87,3 +87,39 @@ def test_printed_qr_code_scans_to_the_card(phone, world):
     assert url.startswith("HTTP://127.0.0.1:") and "/C/" in url, url
     page.goto(url.lower().split("/c/")[0] + "/C/" + url.split("/C/")[1])
     expect(page.get_by_text("扫*人")).to_be_visible()
+
+
+def test_card_page_seen_once_stays_readable_offline(profile_phone, world):
+    person, issued = _card(world)
+    phone = profile_phone
+    page = phone.page
+    page.goto(f"/c/{issued.token}")
+    page.evaluate("""async () => {
+        const reg = await navigator.serviceWorker.ready;
+        if (reg.active.state !== "activated") {
+          await new Promise((done) => reg.active.addEventListener("statechange",
+            () => reg.active.state === "activated" && done()));
+        }
+    }""")
+    page.reload()  # now under the worker's control: this visit is kept as the offline copy
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    expect(page.get_by_text("张*明")).to_be_visible()
+    page.context.set_offline(True)
+    try:
+        page.goto(f"/c/{issued.token}")
+        expect(page.get_by_text("离线副本，最后更新于")).to_be_visible()
+        expect(page.get_by_text("张*明")).to_be_visible()
+        expect(page.get_by_text("0571-88001234")).to_be_visible()
+        phone.shot("card-offline")
+    finally:
+        page.context.set_offline(False)
+    # once unlocked, personal data is never kept for offline use
+    page.get_by_label("身份证号后 4 位").fill(person.id_number[-4:])
+    page.get_by_role("button", name="查看本人信息").click()
+    expect(page.get_by_text("张小明")).to_be_visible()
+    cached = page.evaluate("""async () => {
+        const cache = await caches.open("anju-cards-1");
+        const hits = await Promise.all((await cache.keys()).map((r) => cache.match(r).then((x) => x.text())));
+        return hits.join("\\n");
+    }""")
+    assert "张*明" in cached and "张小明" not in cached
