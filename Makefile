@@ -30,7 +30,12 @@ extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -N -i app/translations/messages.pot -d app/translations
 
-run: install translations
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
+	@echo "wrote $@ with a random SECRET_KEY"
+
+run: install translations instance/config.py
 	$(BIN)/flask init-db
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Anju on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
