@@ -6,7 +6,7 @@ PORT   ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres translations extract bench install install-dev
+.PHONY: run test translations extract bench bench-card install install-dev
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,6 @@ test: install-dev translations
 
 bench: install-dev
 	$(BIN)/python bench/worklist.py
+
+bench-card: install-dev
+	$(BIN)/python bench/card_page.py
