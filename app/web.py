@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, make_response, render_template, request
+from flask import abort, make_response, render_template, request, send_file
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 from werkzeug.routing import IntegerConverter
 
+from .domain.clock import local_today
 from .domain.text import Message
 from .services.context import Actor
+from .services.export import write_xlsx
 
 
 def actor() -> Actor:
@@ -79,3 +81,15 @@ def int_arg(name: str, default: int | None = None) -> int | None:
     except ValueError:
         return default
     return value if 0 < value <= MAX_ID else default
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(name: str, sheets):
+    """An ``.xlsx`` attachment named ``name-YYYYMMDD.xlsx`` (``services.export.Sheet``s).
+    The name may be Chinese: Werkzeug sends it RFC 5987-encoded with an ASCII fallback."""
+    response = send_file(write_xlsx(sheets), mimetype=XLSX, as_attachment=True,
+                         download_name=f"{name}-{local_today():%Y%m%d}.xlsx")
+    response.headers["Cache-Control"] = "no-store"
+    return response
