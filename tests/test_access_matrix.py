@@ -54,6 +54,7 @@ def routes(world, person_a, person_b):
         ("GET", "/admin/areas", ADMIN_ONLY),
         ("GET", "/admin/areas/new", ADMIN_ONLY),
         ("GET", "/admin/audit", ADMIN_ONLY),
+        ("GET", "/admin/settings", ADMIN_ONLY),
         ("POST", f"/admin/users/{world.users['coordinator_b'].id}/active", {**ADMIN_ONLY, "admin": 302}),
     ]
 

@@ -6,9 +6,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Area, AreaLevel, User
+from ..domain import settings as setting_rules
 from ..services import accounts, areas as area_service, audit_log
+from ..services import settings as settings_service
 from ..services.errors import NotFound, ValidationFailed
-from ..web import actor, int_arg, render, roles_required
+from ..web import actor, int_arg, render, roles_required, tr
 from ..grid.helpers import apply_errors
 from . import bp
 from .forms import AreaForm, ResetPasswordForm, UserForm
@@ -146,3 +148,23 @@ def audit():
                             entity_id=int_arg("entity_id"), page=int_arg("page", 1) or 1)
     return render("admin/audit.html", block="results", page=page, filters=filters,
                   page_url=lambda n: url_for("admin.audit", page=n, **{k: v for k, v in filters.items() if v}))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@roles_required("admin")
+def settings():
+    typed, errors = {}, {}
+    if request.method == "POST":
+        typed = {d.key: request.form.get(d.key, "") for d, _ in settings_service.values()}
+        try:
+            changed = settings_service.update(actor(), typed)
+        except ValidationFailed as exc:
+            errors = {key: tr(message) for key, message in exc.errors.items()}
+        else:
+            flash(gettext("已保存 %(count)d 项设置", count=len(changed)), "success")
+            return redirect(url_for("admin.settings"))
+    groups: dict[str, list] = {}
+    for definition, value in settings_service.values():
+        text = typed[definition.key] if definition.key in typed else setting_rules.shown(definition, value)
+        groups.setdefault(definition.group, []).append((definition, text, errors.get(definition.key)))
+    return render("admin/settings.html", groups=groups, has_errors=bool(errors))

@@ -1,0 +1,84 @@
+"""Settings the admin changes without a code change: what they are, their defaults,
+and how typed text becomes a value.
+
+Each feature lists its settings in ``DEFINITIONS`` below (grouped by ``group``); the
+values live in the ``setting`` table (``services.settings``) and fall back to these
+defaults. Code reads them with ``services.settings.get("key")``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .text import Message, N_
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    default: object
+    kind: str  # "int", "decimal", "percent" (0–100, stored as a number), "bool", "text"
+    label: str
+    group: str
+    minimum: float | None = None
+    maximum: float | None = None
+    hint: str | None = None
+
+
+DEFINITIONS: tuple[Definition, ...] = (
+    Definition("person.entry_hours", 24, "int", N_("信息采集后录入时限（小时）"), N_("人员登记"),
+               minimum=1, maximum=720, hint=N_("登记制度要求采集后 24 小时内录入")),
+)
+
+BY_KEY = {d.key: d for d in DEFINITIONS}
+
+
+class InvalidSetting(ValueError):
+    def __init__(self, message: Message | str):
+        super().__init__(str(message))
+        self.message = message
+
+
+def parse(definition: Definition, raw: str | None):
+    """The value typed for ``definition``, checked; raises ``InvalidSetting``."""
+    text = (raw or "").strip()
+    if definition.kind == "bool":
+        return text.lower() in ("1", "true", "on", "yes", "y")
+    if definition.kind == "text":
+        if len(text) > 500:
+            raise InvalidSetting(N_("最多 500 个字符"))
+        return text
+    if not text:
+        raise InvalidSetting(N_("请填写数值"))
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise InvalidSetting(N_("请填写数字")) from None
+    if not number.is_finite():
+        raise InvalidSetting(N_("请填写数字"))
+    if definition.kind == "int":
+        if number != number.to_integral_value():
+            raise InvalidSetting(N_("请填写整数"))
+        value = int(number)
+    else:
+        value = float(number)
+    low = 0 if definition.kind == "percent" and definition.minimum is None else definition.minimum
+    high = 100 if definition.kind == "percent" and definition.maximum is None else definition.maximum
+    if low is not None and value < low:
+        raise InvalidSetting(Message(N_("不能小于 %(low)s"), low=_plain(low)))
+    if high is not None and value > high:
+        raise InvalidSetting(Message(N_("不能大于 %(high)s"), high=_plain(high)))
+    return value
+
+
+def _plain(number) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def shown(definition: Definition, value) -> str:
+    """A value as it is typed back into the form."""
+    if definition.kind == "bool":
+        return "1" if value else ""
+    if isinstance(value, float):
+        return _plain(value)
+    return "" if value is None else str(value)
