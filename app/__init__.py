@@ -31,6 +31,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
+    register_fast_paths(app)
     return app
 
 
@@ -94,3 +95,9 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from .cli import register
     register(app)
+
+
+def register_fast_paths(app: Flask) -> None:
+    """The public card page, served in front of Flask's request handling (card.fast_path)."""
+    from .card.fast_path import PublicCardPage
+    app.wsgi_app = PublicCardPage(app)

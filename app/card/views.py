@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import time
 
-from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
+from flask import (abort, current_app, flash, get_flashed_messages, make_response, redirect, request, session,
+                   url_for)
 from flask_babel import format_time, gettext
 
 from ..domain import cards as rules
 from ..domain.clock import to_local
 from ..extensions import csrf, db, limiter
+from ..i18n import select_locale
 from ..models import Card
 from ..services import card_page, cards
 from ..services.errors import ValidationFailed
 from ..web import tr
 from . import bp
+from .fast_path import PUBLIC_PAGE_HEADERS, public_page_context
 from .forms import REPORT_FORMS, CodeForm, UnlockForm
+from .rendering import card_templates
 
 OPEN = "open"  # the key of a card opened by its short code (kept in the session)
 
@@ -34,9 +38,22 @@ def _view(key: str):
         view = card_page.by_token_hash(cards.token_digest(token)) if 20 <= len(token) <= 64 else None
     if view is None:
         abort(404)
-    if view.revoked or not view.present:
+    if view.gone:
         raise CardGone(view)
     return view
+
+
+def _render(template: str, **context) -> str:
+    """A card template, through the renderer the fast path uses too (``rendering``)."""
+    return card_templates(current_app).render(
+        template, select_locale(), request.script_root, path=request.path,
+        messages=get_flashed_messages(with_categories=True), **context)
+
+
+@limiter.request_filter
+def _reading_a_card() -> bool:
+    """Reading a card has no rate limit (unlocking it and entering a code have theirs)."""
+    return request.endpoint in ("card.page", "card.page_upper") and request.method in ("GET", "HEAD")
 
 
 def _unlocked(view) -> bool:
@@ -51,31 +68,31 @@ def _private(response):
 
 def _page(key, view, status=200, unlock_form=None, forms=None, locked_until=None):
     unlocked = _unlocked(view)
-    context = dict(key=key, v=view, unlocked=unlocked, unlock_form=unlock_form or UnlockForm(formdata=None),
-                   locked_until=locked_until)
+    context = public_page_context(key, view)
+    context.update(unlocked=unlocked, locked_until=locked_until)
+    if unlock_form is not None:
+        context.update(unlock_errors=unlock_form.last4.errors, unlock_value=unlock_form.last4.data or "")
     if unlocked:
         context.update(forms={kind: (forms or {}).get(kind) or cls(formdata=None) for kind, cls in REPORT_FORMS.items()},
                        reports=cards.reports(view.person_id))
-    response = make_response(render_template("card/page.html", **context), status)
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response = make_response(_render("card/page.html", **context), status)
     if unlocked or status != 200:
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return _private(response)
-    # The public part may be kept by the service worker as an offline copy.
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["X-Card-Offline"] = "1"
+    response.headers.extend(PUBLIC_PAGE_HEADERS)  # as the fast path sends them
     return response
 
 
 @bp.errorhandler(CardGone)
 def card_gone(exc: CardGone):
-    response = make_response(render_template("card/gone.html", v=exc.view), 410)
+    response = make_response(_render("card/gone.html", v=exc.view), 410)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return _private(response)
 
 
 @bp.errorhandler(404)
 def card_unknown(_exc):
-    response = make_response(render_template("card/gone.html", v=None), 404)
+    response = make_response(_render("card/gone.html", v=None), 404)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return _private(response)
 
@@ -91,7 +108,7 @@ def enter_code():
             session["open_card"] = card.id
             return redirect(url_for("card.page", key=OPEN))
         form.code.errors.append(gettext("没有找到这张联系卡，请核对编码（不含数字 0、1 和字母 O、I、L）"))
-    response = make_response(render_template("card/code.html", form=form))
+    response = make_response(_render("card/code.html", form=form))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -7,13 +7,20 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'; manifest-src 'self'; worker-src 'self'")
 
 
+# On every response unless the view set its own (the card page's fast path sends them too).
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)"),
+)
+
+
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "geolocation=(), microphone=(), camera=(self)")
+    for name, value in SECURITY_HEADERS:
+        headers.setdefault(name, value)
     if not request.path.startswith("/static/") and current_user.is_authenticated:
         # Pages with personal data are not kept in shared caches or the browser's disk.
         headers["Cache-Control"] = "no-store"

@@ -16,8 +16,13 @@ from .context import Actor
 from .errors import NotFound, ValidationFailed
 
 
+def card_key(config) -> bytes:
+    """The key of the stored hashes of card secrets (changing it voids printed cards)."""
+    return (config.get("CARD_KEY") or config["SECRET_KEY"]).encode()
+
+
 def _key() -> bytes:
-    return (current_app.config.get("CARD_KEY") or current_app.config["SECRET_KEY"]).encode()
+    return card_key(current_app.config)
 
 
 def token_digest(token: str) -> str:
