@@ -490,12 +490,16 @@ def markdown(report: dict) -> str:
     ratios = ", ".join(f"{r:.1%}" for r in report["round_ratios"])
     out += ["", f"**card / hello = {report['ratio']:.1%}** (rounds: {ratios}); target ≥ {TARGET:.0%}: "
                 f"**{'met' if report['ratio'] >= TARGET else 'missed'}**", "",
-            "CPU during the runs (cores, medians; 'other' is everything else on the machine):", "",
-            "| | gunicorn workers | PostgreSQL | wrk | other | idle |", "|---|---:|---:|---:|---:|---:|"]
+            "CPU during the runs (cores, medians; 'other' is everything else on the machine; the last "
+            "column is the server's CPU time per request, workers and PostgreSQL, which other load "
+            "on a shared machine disturbs less than the request rates):", "",
+            "| | gunicorn workers | PostgreSQL | wrk | other | idle | server CPU ms/request |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
     for name, x in (("hello", h), ("card page", c)):
         u = x["cpu"]
+        per_request = (u["gunicorn"] + u["postgres"]) * 1000 / x["rps_median"] if x["rps_median"] else 0
         out.append(f"| {name} | {u['gunicorn']:.2f} | {u['postgres']:.2f} | {u['wrk']:.2f} | {u['other']:.2f} | "
-                   f"{u['idle']:.2f} |")
+                   f"{u['idle']:.2f} | {per_request:.3f} |")
     t = report["status_tally"]
     out += ["", f"Status check (card, {t['seconds']} s with a `response()` hook counting every status): "
                 f"{json.dumps(t['statuses'])}{' — all 200' if t['ok'] else ' — NOT all 200'}", ""]

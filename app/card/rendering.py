@@ -52,7 +52,8 @@ class CardTemplates:
         # is the app environment's method (an overlay copies attributes) and would change
         # the app's gettext instead.
         env.extensions["jinja2.ext.InternationalizationExtension"]._install(translations, newstyle=True)
-        env.globals["gettext"] = _memo_gettext(translations)
+        # ``_`` as gettext itself, not the extension's alias that looks gettext up again.
+        env.globals["gettext"] = env.globals["_"] = _memo_gettext(translations)
         adapter = app.url_map.bind("localhost", script_name=script_root or "/")
         static = {}
 
