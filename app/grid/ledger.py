@@ -28,7 +28,8 @@ def ledger():
     query = _query()
     page = ledger_service.page(current_user, number=int_arg("page", 1) or 1, **query)
     args = {"grid": query["grid_id"], "kind": query["kind"], **query["filters"]}
-    return render("grid/ledger.html", page=page, grids=scope.grids(current_user), args=args,
+    grids = scope.grids(current_user)
+    return render("grid/ledger.html", page=page, grids=grids, grid_labels={g.id: g.label for g in grids}, args=args,
                   page_url=lambda n: url_for("grid.ledger", page=n, **args),
                   export_url=url_for("grid.ledger_export", **args))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, RadioField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..card.forms import not_in_future
 from ..core.templating import choice_options
@@ -42,9 +42,13 @@ class DisputeForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.reason.choices = choice_options(rental.DISPUTE_REASONS)
 
-    def validate_on(self, field):
-        if self.reason.data == "left" and not field.data:
-            raise ValidationError(_l("请填写搬走日期"))
+    def validate(self, extra_validators=None) -> bool:
+        # Here, not as a field validator: Optional() ends a blank field's chain.
+        ok = super().validate(extra_validators)
+        if self.reason.data == "left" and not self.on.data and not self.on.errors:
+            self.on.errors.append(_l("请填写搬走日期"))
+            ok = False
+        return ok
 
 
 class DepartureForm(FlaskForm):

@@ -136,7 +136,7 @@ def agreement(dwelling_id: int):
         else:
             flash(gettext("责任书已签署"), "success")
             return redirect(url_for("landlord.signed_copy", agreement_id=signed.id))
-    return render("landlord/agreement.html", form=form, view=view, template=template)
+    return render("landlord/agreement.html", form=form, view=view, text=template)
 
 
 @bp.get("/agreements/<int:agreement_id>")
