@@ -48,7 +48,8 @@ def confirm(tenancy_id: int):
     except ValidationFailed as exc:
         flash(tr(next(iter(exc.errors.values()))), "error")
     else:
-        flash(gettext("已确认 %(name)s 是您的租客", name=tenancy.person.name), "success")
+        if not is_htmx():  # htmx redraws the row, which says so
+            flash(gettext("已确认 %(name)s 是您的租客", name=tenancy.person.name), "success")
     if is_htmx():  # the tenant's row, redrawn in place
         view = _view(tenancy.dwelling_id)
         row = next((t for t in view.tenants if t.tenancy.id == tenancy.id), None)
