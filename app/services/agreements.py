@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..domain import rental
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Agreement, AgreementTemplate, Dwelling, User
 from . import audit, scope
@@ -32,9 +33,9 @@ def publish(actor: Actor, title: str, body: str, resign_required: bool = False) 
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
-        errors["title"] = "请填写标题"
+        errors["title"] = N_("请填写标题")
     if not body:
-        errors["body"] = "请填写责任书正文"
+        errors["body"] = N_("请填写责任书正文")
     if errors:
         raise ValidationFailed(errors)
     latest = current()
@@ -84,12 +85,12 @@ def sign(actor: Actor, user: User, dwelling_id: int, typed_name: str, agreed: bo
     if template is None:
         raise NotFound("agreement_template")
     if signed_state([dwelling.id]).get(dwelling.id) is not None:
-        raise ValidationFailed({"name": "该房屋的责任书已签署"})
+        raise ValidationFailed({"name": N_("该房屋的责任书已签署")})
     errors = {}
     if not agreed:
-        errors["agree"] = "请勾选已阅读并同意"
+        errors["agree"] = N_("请勾选已阅读并同意")
     if not rental.same_name(typed_name, dwelling.landlord.name):
-        errors["name"] = "请输入您登记的姓名；姓名有误请联系网格员"
+        errors["name"] = N_("请输入您登记的姓名；姓名有误请联系网格员")
     if errors:
         raise ValidationFailed(errors)
     agreement = Agreement(dwelling_id=dwelling.id, landlord_id=dwelling.landlord_id, template_id=template.id,

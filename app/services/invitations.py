@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..domain import cards as card_rules
 from ..domain.clock import utcnow
 from ..domain.phone import InvalidPhone, normalise_mobile
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Dwelling, Landlord, LandlordInvitation, Role, User
 from . import audit, scope, settings
@@ -50,9 +51,9 @@ def open_invitation(landlord: Landlord | None) -> LandlordInvitation | None:
 def _landlord_of(user: User, dwelling_id: int) -> tuple[Dwelling, Landlord]:
     dwelling = scope.get_dwelling(user, dwelling_id)
     if dwelling.landlord is None:
-        raise ValidationFailed({"landlord": "该住所没有登记房东"})
+        raise ValidationFailed({"landlord": N_("该住所没有登记房东")})
     if not dwelling.landlord.phone:
-        raise ValidationFailed({"landlord": "请先登记房东的手机号码"})
+        raise ValidationFailed({"landlord": N_("请先登记房东的手机号码")})
     return dwelling, dwelling.landlord
 
 
@@ -87,7 +88,7 @@ def invite(actor: Actor, user: User, dwelling_id: int) -> IssuedInvitation:
 def revoke(actor: Actor, user: User, dwelling_id: int) -> None:
     _, landlord = _landlord_of(user, dwelling_id)
     if open_invitation(landlord) is None:
-        raise ValidationFailed({"landlord": "没有可撤销的邀请"})
+        raise ValidationFailed({"landlord": N_("没有可撤销的邀请")})
     _void_open(actor, landlord, utcnow())
     db.session.commit()
 
@@ -110,22 +111,22 @@ def accept(token: str, password: str, confirm: str, ip: str | None) -> User:
         raise NotFound("invitation")
     errors = {}
     if len(password or "") < MIN_PASSWORD:
-        errors["password"] = "密码至少 8 位"
+        errors["password"] = N_("密码至少 8 位")
     elif password != confirm:
-        errors["confirm"] = "两次输入的密码不一致"
+        errors["confirm"] = N_("两次输入的密码不一致")
     if errors:
         raise ValidationFailed(errors)
     landlord = invitation.landlord
     try:
         phone = normalise_mobile(landlord.phone)
     except InvalidPhone:
-        raise ValidationFailed({"password": "房东手机号码无效，请联系网格员"}) from None
+        raise ValidationFailed({"password": N_("房东手机号码无效，请联系网格员")}) from None
     user = account(landlord)
     actor = Actor(user.id if user else None, f"landlord:{landlord.id}", ip)
     if user is None:
         taken = db.session.scalars(select(User).where(func.lower(User.username) == phone)).first()
         if taken is not None:
-            raise ValidationFailed({"password": "此手机号已被其他账号使用，请联系网格员"})
+            raise ValidationFailed({"password": N_("此手机号已被其他账号使用，请联系网格员")})
         user = User(username=phone, name=landlord.name, phone=phone, role=Role.LANDLORD.value,
                     landlord_id=landlord.id)
         user.set_password(password)
@@ -134,7 +135,7 @@ def accept(token: str, password: str, confirm: str, ip: str | None) -> User:
         audit.record(Actor(user.id, phone, ip), "user.create", "user", user.id, None,
                      {"role": user.role, "landlord_id": landlord.id, "via": "invitation"})
     elif not user.active:  # an account the admin switched off stays off
-        raise ValidationFailed({"password": "此账号已停用，请联系服务站"})
+        raise ValidationFailed({"password": N_("此账号已停用，请联系服务站")})
     else:
         user.set_password(password)
         user.failed_logins, user.locked_until, user.must_change_password = 0, None, False

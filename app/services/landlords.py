@@ -12,6 +12,7 @@ from ..domain import rental
 from ..domain.clock import local_today, utcnow
 from ..domain.idcard import InvalidIdNumber, parse_id_number
 from ..domain.phone import InvalidPhone, normalise_mobile
+from ..domain.text import N_
 from ..extensions import db
 from ..models import ChangeRequest, Dwelling, Person, Tenancy, User
 from . import agreements, audit, scope, settings
@@ -88,7 +89,7 @@ def reports(user: User, limit: int = 20) -> list[ChangeRequest]:
 def _open_tenancy(user: User, tenancy_id: int) -> Tenancy:
     tenancy = scope.get_landlord_tenancy(user, tenancy_id)
     if tenancy.person.status != "present":
-        raise ValidationFailed({"tenancy": "此人已注销"})
+        raise ValidationFailed({"tenancy": N_("此人已注销")})
     return tenancy
 
 
@@ -101,9 +102,9 @@ def _waiting(tenancy: Tenancy) -> ChangeRequest | None:
 def confirm(actor: Actor, user: User, tenancy_id: int) -> Tenancy:
     tenancy = _open_tenancy(user, tenancy_id)
     if tenancy.confirmed_by_landlord_at is not None:
-        raise ValidationFailed({"tenancy": "已确认过"})
+        raise ValidationFailed({"tenancy": N_("已确认过")})
     if _waiting(tenancy) is not None:
-        raise ValidationFailed({"tenancy": "您对此记录的报告正在等待网格员处理"})
+        raise ValidationFailed({"tenancy": N_("您对此记录的报告正在等待网格员处理")})
     tenancy.confirmed_by_landlord_at = utcnow()
     audit.record(actor, "tenancy.confirm", "tenancy", tenancy.id, None,
                  {"person_id": tenancy.person_id, "dwelling_id": tenancy.dwelling_id})
@@ -113,11 +114,11 @@ def confirm(actor: Actor, user: User, tenancy_id: int) -> Tenancy:
 
 def _event_date(on: dt.date | None, not_before: dt.date | None = None) -> dt.date:
     if on is None:
-        raise ValidationFailed({"on": "请填写日期"})
+        raise ValidationFailed({"on": N_("请填写日期")})
     if on > local_today():
-        raise ValidationFailed({"on": "日期不能在未来"})
+        raise ValidationFailed({"on": N_("日期不能在未来")})
     if not_before and on < not_before:
-        raise ValidationFailed({"on": "日期早于入住日期"})
+        raise ValidationFailed({"on": N_("日期早于入住日期")})
     return on
 
 
@@ -146,11 +147,11 @@ def dispute(actor: Actor, user: User, tenancy_id: int, reason: str, on: dt.date 
     """"Not my tenant" or "left on …" about a tenancy the coordinator recorded."""
     tenancy = _open_tenancy(user, tenancy_id)
     if reason not in dict(rental.DISPUTE_REASONS):
-        raise ValidationFailed({"reason": "请选择原因"})
+        raise ValidationFailed({"reason": N_("请选择原因")})
     if tenancy.confirmed_by_landlord_at is not None:
-        raise ValidationFailed({"reason": "您已确认过此租客；如已搬走，请报告搬离"})
+        raise ValidationFailed({"reason": N_("您已确认过此租客；如已搬走，请报告搬离")})
     if _waiting(tenancy) is not None:
-        raise ValidationFailed({"reason": "您对此记录的报告正在等待网格员处理"})
+        raise ValidationFailed({"reason": N_("您对此记录的报告正在等待网格员处理")})
     payload = {"tenancy_id": tenancy.id, "dispute": reason, "note": _note(note)}
     if reason == "left":
         payload["on"] = on = _event_date(on, tenancy.start_on)
@@ -162,7 +163,7 @@ def report_departure(actor: Actor, user: User, tenancy_id: int, on: dt.date | No
                      destination: str | None = None, note: str | None = None) -> ChangeRequest:
     tenancy = _open_tenancy(user, tenancy_id)
     if _waiting(tenancy) is not None:
-        raise ValidationFailed({"on": "您对此记录的报告正在等待网格员处理"})
+        raise ValidationFailed({"on": N_("您对此记录的报告正在等待网格员处理")})
     on = _event_date(on, tenancy.start_on)
     payload = {"tenancy_id": tenancy.id, "on": on, "destination": (destination or "").strip()[:200] or None,
                "note": _note(note)}
@@ -175,7 +176,7 @@ def report_arrival(actor: Actor, user: User, dwelling_id: int, fields: dict) -> 
     errors = {}
     name = (fields.get("name") or "").strip()
     if not name:
-        errors["name"] = "请填写姓名"
+        errors["name"] = N_("请填写姓名")
     try:
         id_number = parse_id_number(fields.get("id_number") or "").number
     except InvalidIdNumber as exc:
@@ -194,9 +195,9 @@ def report_arrival(actor: Actor, user: User, dwelling_id: int, fields: dict) -> 
         raise ValidationFailed(errors)
     if db.session.scalar(select(Person.id).where(Person.id_number == id_number, Person.dwelling_id == dwelling.id,
                                                  Person.status == "present")):
-        raise ValidationFailed({"id_number": "此人已登记在该房屋"})
+        raise ValidationFailed({"id_number": N_("此人已登记在该房屋")})
     if any(c.kind == "tenant_arrival" and c.payload.get("id_number") == id_number for c in _pending_reports(user)):
-        raise ValidationFailed({"id_number": "您已报告过此人，正在等待网格员处理"})
+        raise ValidationFailed({"id_number": N_("您已报告过此人，正在等待网格员处理")})
     payload = {"name": name[:64], "id_number": id_number, "phone": phone,
                "room": (fields.get("room") or "").strip()[:20] or None, "on": on, "note": _note(fields.get("note"))}
     return _submit(actor, user, "tenant_arrival", dwelling, payload, None, on)

@@ -19,6 +19,7 @@ from ..domain.choices import DEPARTURE_REASONS, codes
 from ..domain.idcard import InvalidIdNumber, parse_id_number
 from ..domain.masking import mask_id_number
 from ..domain.phone import normalise_mobile
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Area, AreaLevel, ChangeRequest, Dwelling, Person, Tenancy, User
 from . import audit, people, scope, transfers
@@ -59,7 +60,7 @@ def _date(value, field: str) -> dt.date:
     try:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationFailed({field: "日期格式不正确"}) from None
+        raise ValidationFailed({field: N_("日期格式不正确")}) from None
 
 
 def _set_phone(actor: Actor, person: Person, phone: str | None) -> None:
@@ -159,7 +160,7 @@ def _apply_arrival(actor: Actor, user: User, change: ChangeRequest, data: dict) 
     except NotFound:
         dwelling = None
     if dwelling is None:
-        raise ValidationFailed({"status": "该房屋不在您的网格"})
+        raise ValidationFailed({"status": N_("该房屋不在您的网格")})
     on = _date(data.get("on"), "on")
     existing = people.check_duplicates(user, data.get("id_number"), "", None).same_id
     if data.get("move_existing") and existing is not None and existing.in_scope:
@@ -179,7 +180,7 @@ def _apply_arrival(actor: Actor, user: User, change: ChangeRequest, data: dict) 
 def _reported_tenancy(change: ChangeRequest) -> Tenancy:
     tenancy = db.session.get(Tenancy, int(change.payload.get("tenancy_id") or 0))
     if tenancy is None or tenancy.end_on is not None or tenancy.person_id != change.person_id:
-        raise ValidationFailed({"status": "该租住记录已结束，请拒绝此报告"})
+        raise ValidationFailed({"status": N_("该租住记录已结束，请拒绝此报告")})
     return tenancy
 
 
@@ -262,10 +263,10 @@ def accept(actor: Actor, user: User, change_id: int, edits: dict | None = None) 
     """Apply the change, with the reviewer's edits laid over what was reported."""
     change = get(user, change_id)
     if change.status != "pending":
-        raise ValidationFailed({"status": "该申请已处理"})
+        raise ValidationFailed({"status": N_("该申请已处理")})
     handler = HANDLERS.get(change.kind)
     if handler is None:
-        raise ValidationFailed({"status": "未知的申请类型"})
+        raise ValidationFailed({"status": N_("未知的申请类型")})
     data = {**change.payload, **{k: v for k, v in (edits or {}).items() if v not in (None, "")}}
     handler.apply(actor, user, change, data)
     change.payload = {**change.payload, "accepted_as": {k: (v.isoformat() if isinstance(v, dt.date) else v)
@@ -279,9 +280,9 @@ def accept(actor: Actor, user: User, change_id: int, edits: dict | None = None) 
 def reject(actor: Actor, user: User, change_id: int, reason: str | None) -> ChangeRequest:
     change = get(user, change_id)
     if change.status != "pending":
-        raise ValidationFailed({"status": "该申请已处理"})
+        raise ValidationFailed({"status": N_("该申请已处理")})
     if not (reason or "").strip():
-        raise ValidationFailed({"reason": "请填写拒绝理由"})
+        raise ValidationFailed({"reason": N_("请填写拒绝理由")})
     change.close("rejected", actor.user_id, reason.strip()[:200])
     audit.record(actor, "review.reject", "change_request", change.id, None, {"reason": change.reason})
     db.session.commit()
@@ -293,9 +294,9 @@ def forward(actor: Actor, user: User, change_id: int, grid_id: int) -> ChangeReq
     change = get(user, change_id)
     grid = db.session.get(Area, grid_id)
     if change.status != "pending" or change.kind != "address":
-        raise ValidationFailed({"grid_id": "只有迁居报告可以转交"})
+        raise ValidationFailed({"grid_id": N_("只有迁居报告可以转交")})
     if grid is None or grid.level != AreaLevel.GRID.value:
-        raise ValidationFailed({"grid_id": "请选择网格"})
+        raise ValidationFailed({"grid_id": N_("请选择网格")})
     audit.record(actor, "review.forward", "change_request", change.id, {"grid_id": change.grid_id}, {"grid_id": grid.id})
     change.grid_id = grid.id
     db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..domain import rental
 from ..domain.clock import LOCAL, local_today, month_bounds, utcnow
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Dwelling, SweepVisit, User
 from . import audit, scope
@@ -72,7 +73,7 @@ def mark(actor: Actor, user: User, dwelling_id: int, result: str, note: str | No
     """This month's visit of a dwelling; marking it again replaces the result (audited)."""
     dwelling = scope.get_dwelling(user, dwelling_id)
     if result not in RESULTS:
-        raise ValidationFailed({"result": "请选择走访结果"})
+        raise ValidationFailed({"result": N_("请选择走访结果")})
     month = this_month()
     note = (note or "").strip()[:200] or None
     visit = db.session.scalars(select(SweepVisit).where(

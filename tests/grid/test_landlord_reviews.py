@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.domain.clock import local_today
 from app.extensions import db
 from app.models import Card, ChangeRequest, Dwelling, Person, Tenancy
-from conftest import make_valid_id
+from tests.conftest import make_valid_id
 
 
 @pytest.fixture

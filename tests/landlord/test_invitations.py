@@ -9,7 +9,7 @@ from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import AuditLog, LandlordInvitation, User
 from app.services import settings
-from conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def _invite(client, dwelling_id) -> str:

@@ -9,7 +9,7 @@ from app.domain.clock import local_today
 from app.extensions import db
 from app.models import Agreement, AgreementTemplate, AuditLog, ChangeRequest, Tenancy
 from app.services import settings
-from conftest import make_valid_id
+from tests.conftest import make_valid_id
 
 
 @pytest.fixture
