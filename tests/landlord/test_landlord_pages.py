@@ -197,3 +197,23 @@ def test_landlord_is_kept_out_of_staff_pages(login, world):
     for url in ("/grid/", "/grid/queue", "/grid/ledger", "/station/", "/admin/users"):
         assert c.get(url).status_code == 403, url
     assert c.get("/").headers["Location"].endswith("/landlord/")
+
+
+NASTY = ["", "'; DROP TABLE person; --", "<script>alert(1)</script>", "x" * 5000, "２０２６－０１－０１", "-1", "🙂"]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_landlord_forms_survive_nasty_values(login, world, rented, template, value):
+    c = login("landlord")
+    fields = {f: value for f in ("name", "id_number", "phone", "room", "on", "note", "reason", "destination", "agree",
+                                 "password", "confirm")}
+    for url in (f"/landlord/dwellings/{world.dwelling_a1.id}/arrival", f"/landlord/tenancies/{rented['a'].id}/dispute",
+                f"/landlord/tenancies/{rented['b'].id}/departure", f"/landlord/dwellings/{world.dwelling_a1.id}/agreement",
+                "/landlord/check-id", "/landlord/invite/" + "A" * 28):
+        assert c.post(url, data=fields).status_code < 500, url
+    staff = login("coordinator")
+    for url in ("/grid/ledger?grid={0}&kind={0}&agreement={0}&page={0}".format(value[:50]),
+                "/grid/sweep?grid={0}&show={0}".format(value[:50]), "/station/sweeps?end=" + value[:50]):
+        assert staff.get(url).status_code < 500, url
+    assert staff.post(f"/grid/sweep/{world.dwelling_a1.id}", data={"result": value, "note": value}).status_code < 500
+    assert db.session.scalars(select(ChangeRequest)).first() is None
