@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ..domain.clock import utcnow
 from ..domain.phone import InvalidPhone, normalise_mobile
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Area, AreaLevel, Role, User
 from . import audit
@@ -118,6 +119,8 @@ def get(user_id: int) -> User:
 def update_user(actor: Actor, user_id: int, *, name: str, phone: str | None, role: str,
                 area_id: int | None, grid_ids: list[int]) -> User:
     user = get(user_id)
+    if (user.role == Role.LANDLORD.value) != (role == Role.LANDLORD.value):
+        raise ValidationFailed({"role": N_("房东账号与工作人员账号不能互换角色")})
     before = _user_snapshot(user)
     user.name, user.phone, user.role = name.strip() or user.name, phone or None, role
     _apply_scope(user, role, area_id, grid_ids)

@@ -97,3 +97,18 @@ def test_wrong_passwords_lock_a_landlord_too(login, world, app):
         c.post("/auth/login", data={"username": "landlord", "password": "wrong"})
     r = c.post("/auth/login", data={"username": "landlord", "password": PASSWORD})
     assert r.status_code == 200 and "锁定" in r.text
+
+
+def test_admin_edits_a_landlord_account_without_changing_its_role(login, world):
+    admin = login("admin")
+    landlord = world.users["landlord"]
+    page = admin.get(f"/admin/users/{landlord.id}")
+    assert page.status_code == 200 and '<option selected value="landlord">' in page.text
+    r = admin.post(f"/admin/users/{landlord.id}", data={"username": "landlord", "name": "房东 新名", "role": "landlord"})
+    assert r.status_code == 302
+    r = admin.post(f"/admin/users/{landlord.id}", data={"username": "landlord", "name": "x", "role": "coordinator"})
+    assert r.status_code == 200
+    db.session.expire_all()
+    user = db.session.get(User, landlord.id)
+    assert (user.role, user.name, user.landlord_id) == ("landlord", "房东 新名", landlord.landlord_id)
+    assert "房东" in admin.get("/admin/users").text
