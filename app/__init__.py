@@ -60,6 +60,7 @@ def register_blueprints(app: Flask) -> None:
     from .card import bp as card_bp
     from .core import bp as core_bp
     from .grid import bp as grid_bp
+    from .landlord import bp as landlord_bp
     from .pwa import bp as pwa_bp
     from .station import bp as station_bp
 
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(pwa_bp)
     app.register_blueprint(card_bp)
+    app.register_blueprint(landlord_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,7 +38,7 @@ def init_db(drop: bool) -> None:
 def seed_demo(persons: int, seed_value: int, if_empty: bool) -> None:
     """Fill an empty database with a demo county and print the demo logins."""
     if if_empty and not demo.is_empty():
-        _print_logins(demo.PASSWORD, demo.DEMO_USERS)
+        _print_logins(demo.PASSWORD, demo.DEMO_USERS + demo.DEMO_LANDLORDS)
         return
     try:
         with click.progressbar(length=persons, label="people") as bar:

@@ -110,6 +110,9 @@ class World:
         }
         self.dwelling_a1 = self.dwelling(self.grid_a1, "文一路 1 号")
         self.dwelling_b1 = self.dwelling(self.grid_b1, "留和路 9 号")
+        # Landlords of those dwellings, with accounts (real ones log in with their phone number).
+        self.users["landlord"] = self.landlord_user("landlord", self.dwelling_a1.landlord)
+        self.users["landlord_b"] = self.landlord_user("landlord_b", self.dwelling_b1.landlord)
         db.session.commit()
 
     def area(self, code, name, level, parent):
@@ -122,6 +125,13 @@ class World:
     def user(self, username, role, area=None, grids=()):
         u = User(username=username, name=username.title(), role=role, area=area, grids=list(grids),
                  password_hash=PASSWORD_HASH)
+        db.session.add(u)
+        db.session.flush()
+        return u
+
+    def landlord_user(self, username, landlord):
+        u = User(username=username, name=landlord.name, phone=landlord.phone, role="landlord",
+                 landlord_id=landlord.id, password_hash=PASSWORD_HASH)
         db.session.add(u)
         db.session.flush()
         return u

@@ -1,23 +1,51 @@
 """Every route × every role: who gets in, who is turned away, and how."""
 import pytest
 
-ROLES = ["anonymous", "coordinator", "supervisor", "health", "admin"]
-STAFF_OK = {"coordinator": 200, "supervisor": 200, "health": 403, "admin": 200, "anonymous": 302}
-ADMIN_ONLY = {"coordinator": 403, "supervisor": 403, "health": 403, "admin": 200, "anonymous": 302}
-STATION = {"coordinator": 403, "supervisor": 200, "health": 200, "admin": 200, "anonymous": 302}
+import datetime as dt
+
+from app.extensions import db
+from app.models import Agreement, AgreementTemplate, Tenancy
+
+ROLES = ["anonymous", "coordinator", "supervisor", "health", "admin", "landlord"]
+STAFF_OK = {"coordinator": 200, "supervisor": 200, "health": 403, "admin": 200, "anonymous": 302, "landlord": 403}
+ADMIN_ONLY = {"coordinator": 403, "supervisor": 403, "health": 403, "admin": 200, "anonymous": 302, "landlord": 403}
+STATION = {"coordinator": 403, "supervisor": 200, "health": 200, "admin": 200, "anonymous": 302, "landlord": 403}
 PUBLIC = {r: 200 for r in ROLES}
+LANDLORD_ONLY = {"coordinator": 403, "supervisor": 403, "health": 403, "admin": 403, "anonymous": 302, "landlord": 200}
+SUPERVISOR = {**STATION, "health": 403}
+
+
+def _rental(world, person_a, person_b):
+    """Tenancies of both people and signed agreements of both dwellings (one per landlord)."""
+    template = db.session.query(AgreementTemplate).first() or AgreementTemplate(version=1, title="责任书", body="……")
+    db.session.add(template)
+    rows = {}
+    for key, person, dwelling in (("a", person_a, world.dwelling_a1), ("b", person_b, world.dwelling_b1)):
+        tenancy = Tenancy(person_id=person.id, dwelling_id=dwelling.id, start_on=dt.date(2026, 1, 10))
+        agreement = Agreement(dwelling_id=dwelling.id, landlord_id=dwelling.landlord_id, template=template,
+                              signed_name=dwelling.landlord.name)
+        db.session.add_all([tenancy, agreement])
+        db.session.flush()
+        rows[key] = (tenancy.id, agreement.id)
+    db.session.commit()
+    return template, rows
 
 
 def routes(world, person_a, person_b):
     """(method, url, expected status per role) for every page."""
+    template, rental = _rental(world, person_a, person_b)
+    (tenancy_a, agreement_a), (tenancy_b, agreement_b) = rental["a"], rental["b"]
+    a1, b1 = world.dwelling_a1.id, world.dwelling_b1.id
     return [
-        ("GET", "/", {"anonymous": 302, "coordinator": 302, "supervisor": 302, "health": 302, "admin": 302}),
+        ("GET", "/", {"anonymous": 302, "coordinator": 302, "supervisor": 302, "health": 302, "admin": 302,
+                      "landlord": 302}),
         ("GET", "/healthz", PUBLIC),
         ("GET", "/manifest.webmanifest", PUBLIC),
         ("GET", "/sw.js", PUBLIC),
         ("GET", "/offline", PUBLIC),
         ("GET", "/api/divisions", PUBLIC),
-        ("GET", "/auth/login", {**PUBLIC, "coordinator": 302, "supervisor": 302, "health": 302, "admin": 302}),
+        ("GET", "/auth/login", {**PUBLIC, "coordinator": 302, "supervisor": 302, "health": 302, "admin": 302,
+                                "landlord": 302}),
         ("GET", "/auth/password", {**PUBLIC, "anonymous": 302}),
         ("GET", "/grid/", STAFF_OK),
         ("GET", "/grid/people/new", STAFF_OK),
@@ -56,6 +84,40 @@ def routes(world, person_a, person_b):
         ("GET", "/admin/audit", ADMIN_ONLY),
         ("GET", "/admin/settings", ADMIN_ONLY),
         ("POST", f"/admin/users/{world.users['coordinator_b'].id}/active", {**ADMIN_ONLY, "admin": 302}),
+        # Rental housing: the ledger, the monthly sweep, landlords' invitations and agreements
+        ("GET", "/grid/ledger", STAFF_OK),
+        ("GET", "/grid/ledger.xlsx", STAFF_OK),
+        ("GET", "/grid/sweep", STAFF_OK),
+        ("POST", f"/grid/sweep/{a1}", {**STAFF_OK, "coordinator": 302, "supervisor": 302, "admin": 302}),
+        ("POST", f"/grid/sweep/{b1}", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 302}),
+        ("POST", f"/grid/dwellings/{a1}/invite", STAFF_OK),
+        ("POST", f"/grid/dwellings/{b1}/invite", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
+        ("POST", f"/grid/dwellings/{b1}/invite/revoke", {**STAFF_OK, "coordinator": 404, "supervisor": 404,
+                                                         "admin": 302}),
+        ("GET", f"/grid/dwellings/{a1}/agreement", STAFF_OK),
+        ("GET", f"/grid/dwellings/{b1}/agreement", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
+        ("GET", "/station/sweeps", SUPERVISOR),
+        ("GET", "/admin/agreements", ADMIN_ONLY),
+        ("GET", "/admin/agreements/new", ADMIN_ONLY),
+        ("GET", f"/admin/agreements/{template.id}", ADMIN_ONLY),
+        # the landlord of A1 sees A1 only; B1's dwelling, tenancy and agreement are 404
+        ("GET", "/landlord/", LANDLORD_ONLY),
+        ("GET", f"/landlord/dwellings/{a1}", LANDLORD_ONLY),
+        ("GET", f"/landlord/dwellings/{b1}", {**LANDLORD_ONLY, "landlord": 404}),
+        ("GET", f"/landlord/dwellings/{a1}/arrival", LANDLORD_ONLY),
+        ("GET", f"/landlord/dwellings/{b1}/arrival", {**LANDLORD_ONLY, "landlord": 404}),
+        ("GET", f"/landlord/dwellings/{a1}/agreement", {**LANDLORD_ONLY, "landlord": 302}),  # signed: to the copy
+        ("GET", f"/landlord/dwellings/{b1}/agreement", {**LANDLORD_ONLY, "landlord": 404}),
+        ("GET", f"/landlord/agreements/{agreement_a}", LANDLORD_ONLY),
+        ("GET", f"/landlord/agreements/{agreement_b}", {**LANDLORD_ONLY, "landlord": 404}),
+        ("GET", f"/landlord/tenancies/{tenancy_a}/dispute", LANDLORD_ONLY),
+        ("GET", f"/landlord/tenancies/{tenancy_b}/dispute", {**LANDLORD_ONLY, "landlord": 404}),
+        ("GET", f"/landlord/tenancies/{tenancy_a}/departure", LANDLORD_ONLY),
+        ("GET", f"/landlord/tenancies/{tenancy_b}/departure", {**LANDLORD_ONLY, "landlord": 404}),
+        ("POST", f"/landlord/tenancies/{tenancy_b}/confirm", {**LANDLORD_ONLY, "landlord": 404}),
+        ("POST", f"/landlord/tenancies/{tenancy_a}/confirm", {**LANDLORD_ONLY, "landlord": 302}),
+        ("POST", "/landlord/check-id", LANDLORD_ONLY),
+        ("GET", "/landlord/invite/" + "A" * 28, {r: 404 for r in ROLES}),
     ]
 
 

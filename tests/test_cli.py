@@ -12,7 +12,7 @@ def test_seed_demo_builds_the_demo_county(app, ctx):
     assert db.session.scalar(select(func.count(Person.id))) == 200
     levels = dict(db.session.execute(select(Area.level, func.count()).group_by(Area.level)).all())
     assert levels == {"county": 1, "township": 2, "community": 4, "grid": 8}
-    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "supervisor", "coordinator", "health"}
+    assert {u.role for u in db.session.scalars(select(User))} == {"admin", "supervisor", "coordinator", "health", "landlord"}
     assert db.session.scalar(select(func.count()).select_from(db.Model.metadata.tables["dwelling"])) >= 60
     assert db.session.scalars(select(AuditLog).where(AuditLog.action == "demo.seed")).one()
 
@@ -53,3 +53,19 @@ def test_create_user(app, world):
 def test_init_db_is_safe_to_rerun(app, ctx):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0 and "Database ready" in result.output
+
+
+def test_seed_demo_gives_landlords_something_to_do(app, ctx):
+    from app.models import AgreementTemplate, ChangeRequest, SweepVisit, Tenancy
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--persons", "200"])
+    assert "13900000000   landlord" in result.output
+    client = app.test_client()
+    login = client.post("/auth/login", data={"username": "13900000000", "password": demo.PASSWORD})
+    assert login.status_code == 302
+    home = client.get("/landlord/").text
+    assert "退出（王建国）" in home
+    assert "签署责任书" in home and "确认租客" in home
+    assert db.session.scalars(select(AgreementTemplate)).one().version == 1
+    assert db.session.scalar(select(func.count()).select_from(Tenancy).where(Tenancy.confirmed_by_landlord_at.is_not(None))) > 0
+    assert db.session.scalar(select(func.count()).select_from(SweepVisit)) > 0
+    assert db.session.scalars(select(ChangeRequest).where(ChangeRequest.source == "landlord")).one().payload["late_days"] == 2

@@ -9,6 +9,7 @@ def test_card_tokens_and_query_strings_are_redacted():
     assert redact_path("/C/ABCDEFGHIJKLMNOPQRSTUVWXYZ23/unlock") == "/C/…/unlock"
     assert redact_path("/grid/?page=2") == "/grid/"
     assert redact_path("/grid/people/12") == "/grid/people/12"
+    assert redact_path("/landlord/invite/ABCDEFGHIJKLMNOPQRSTUVWXYZ23") == "/landlord/invite/…"
 
 
 def test_gunicorn_atoms_carry_no_token():

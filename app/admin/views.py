@@ -66,6 +66,8 @@ def edit_user(user_id: int):
     user = accounts.get(user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
     _scope_choices(form)
+    if user.role == "landlord":  # accounts made by invitation keep their role
+        form.role.choices = [("landlord", gettext("房东"))]
     if request.method == "GET":
         form.grid_ids.data = [g.id for g in user.grids]
     form.username.data = user.username

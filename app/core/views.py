@@ -15,6 +15,8 @@ def index():
         return redirect(url_for("admin.index"))
     if current_user.role in ("supervisor", "health"):
         return redirect(url_for("station.index"))
+    if current_user.role == "landlord":
+        return redirect(url_for("landlord.home"))
     return redirect(url_for("grid.home"))
 
 

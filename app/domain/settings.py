@@ -28,6 +28,10 @@ class Definition:
 DEFINITIONS: tuple[Definition, ...] = (
     Definition("person.entry_hours", 24, "int", N_("信息采集后录入时限（小时）"), N_("人员登记"),
                minimum=1, maximum=720, hint=N_("登记制度要求采集后 24 小时内录入")),
+    Definition("landlord.report_days", 3, "int", N_("房东报告租客入住、搬离的时限（天）"), N_("出租房屋与房东"),
+               minimum=1, maximum=60, hint=N_("超过时限的报告在待审核中标为逾期")),
+    Definition("landlord.invitation_days", 7, "int", N_("房东邀请链接有效期（天）"), N_("出租房屋与房东"),
+               minimum=1, maximum=30),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}

@@ -12,6 +12,7 @@ from ..web import actor, int_arg, is_htmx, render, roles_required
 from . import bp
 from .forms import DwellingForm
 from .helpers import STAFF, apply_errors, grid_arg, remembered_search
+from .landlords import invite_landlord, landlord_panel
 
 
 @bp.route("/dwellings", methods=["GET", "POST"])
@@ -42,6 +43,8 @@ def new_dwelling():
             apply_errors(form, exc)
         else:
             flash(gettext("已登记住所"), "success")
+            if form.invite_landlord.data and dwelling.landlord is not None:
+                return invite_landlord(dwelling.id)
             return redirect(url_for("grid.dwelling", dwelling_id=dwelling.id))
     return render("grid/dwelling_form.html", form=form)
 
@@ -50,4 +53,4 @@ def new_dwelling():
 @roles_required(*STAFF)
 def dwelling(dwelling_id: int):
     d = scope.get_dwelling(current_user, dwelling_id)
-    return render("grid/dwelling.html", d=d, occupants=dwelling_service.occupants(d))
+    return render("grid/dwelling.html", d=d, occupants=dwelling_service.occupants(d), **landlord_panel(d))

@@ -174,6 +174,7 @@ class RelativeForm(FlaskForm):
 
 class DwellingForm(FlaskForm, DwellingFields):
     grid_id = SelectField(_l("网格"), coerce=int, choices=[])
+    invite_landlord = BooleanField(_l("保存后邀请房东（出示二维码给房东扫描）"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -199,13 +200,21 @@ class AcceptForm(FlaskForm):
     room = StringField(_l("房间号"), validators=[Optional(), Length(max=20)])
     destination = StringField(_l("去向"), validators=[Optional(), Length(max=200)])
     reason = SelectField(_l("离开原因"), choices=[], validators=[Optional()])
+    # A landlord's new tenant: registered from these, as corrected by the reviewer.
+    name = StringField(_l("姓名"), validators=[Optional(), Length(max=64)])
+    id_number = IdNumberField(_l("身份证号码"), validators=[Optional(), valid_id_number],
+                              render_kw={"autocomplete": "off", "maxlength": 20})
+    accept_namesake = BooleanField(_l("我已核实，不是同一人"))
+    move_existing = BooleanField(_l("是同一人：登记为迁入此房屋"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.reason.choices = _with_blank(choices.DEPARTURE_REASONS)
 
     FIELDS = {"address": ("on", "address", "grid_id", "dwelling_id", "room", "phone"),
-              "departure": ("on", "destination", "reason"), "phone": ("phone",), "transfer": ()}
+              "departure": ("on", "destination", "reason"), "phone": ("phone",), "transfer": (),
+              "tenant_arrival": ("name", "id_number", "phone", "room", "on", "accept_namesake", "move_existing"),
+              "tenant_departure": ("on", "destination", "reason"), "tenancy_dispute": ("on", "destination", "reason")}
 
     def edits(self, kind: str) -> dict:
         return {name: getattr(self, name).data for name in self.FIELDS.get(kind, ())}

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..services import dwellings as dwelling_service
 from ..services import reviews, scope, transfers
-from ..services.errors import NotFound, ValidationFailed
+from ..services.errors import DuplicatePerson, NotFound, ValidationFailed
 from ..web import actor, render, roles_required, tr
 from . import bp
 from .forms import AcceptForm, ForwardForm, RejectForm, TransferForm
@@ -70,7 +70,8 @@ def _accept_defaults(change) -> dict:
 
 
 def _review_page(change, **forms):
-    return render("grid/review.html", change=change, diff=reviews.diff(change), **_forms(change, **forms))
+    return render("grid/review.html", change=change, diff=reviews.diff(change),
+                  duplicate=reviews.duplicates(current_user, change), **_forms(change, **forms))
 
 
 @bp.get("/queue/<int:change_id>")
@@ -90,6 +91,8 @@ def _decide(change_id: int, name: str, form_class, decide, done: str):
             decide(change, form)
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except DuplicatePerson:  # the review page shows what was found
+            form.form_errors.append(gettext("此身份证号已登记，或有同名同出生日期的人员：请核实后再接受。"))
         else:
             flash(done, "success")
             return redirect(url_for("grid.queue"))

@@ -8,7 +8,9 @@ class ChangeRequest(db.Model):
     """A change waiting for a decision by staff of the target grid.
 
     ``kind`` says what it is: ``transfer`` (another area asks for a person's record),
-    and later self-reports from migrants and reports from landlords. ``payload`` holds
+    self-reports from migrants (``address``, ``departure``, ``phone``) and reports from
+    landlords (``tenant_arrival`` — ``person_id`` is empty until it is accepted —,
+    ``tenant_departure``, ``tenancy_dispute``). ``payload`` holds
     what was asked, ``grid_id`` the queue it lands in.
     """
 
@@ -20,7 +22,7 @@ class ChangeRequest(db.Model):
     payload = db.Column(db.JSON, nullable=False, default=dict)
     status = db.Column(db.String(10), nullable=False, default="pending")
     reason = db.Column(db.String(200))
-    requested_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    requested_by_id = db.Column(db.Integer, db.ForeignKey("user.id"), index=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     decided_at = db.Column(db.DateTime)
     decided_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))

@@ -15,6 +15,7 @@ class Role(str, enum.Enum):
     SUPERVISOR = "supervisor"
     COORDINATOR = "coordinator"
     HEALTH = "health"
+    LANDLORD = "landlord"
 
 
 class User(UserMixin, db.Model):
@@ -25,6 +26,8 @@ class User(UserMixin, db.Model):
     role = db.Column(db.String(16), nullable=False)
     # Supervisors and health workers: their township; admins: none (everything).
     area_id = db.Column(db.Integer, db.ForeignKey("area.id"))
+    # Landlords: the landlord record whose dwellings they see (accounts come from invitations).
+    landlord_id = db.Column(db.Integer, db.ForeignKey("landlord.id"), index=True, unique=True)
     password_hash = db.Column(db.String(256), nullable=False)
     active = db.Column(db.Boolean, nullable=False, default=True)
     failed_logins = db.Column(db.Integer, nullable=False, default=0)
@@ -34,6 +37,7 @@ class User(UserMixin, db.Model):
     last_login_at = db.Column(db.DateTime)
 
     area = db.relationship("Area")
+    landlord = db.relationship("Landlord")
     grids = db.relationship("Area", secondary=user_grids, order_by="Area.code")
 
     def set_password(self, password: str) -> None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..domain.clock import utcnow
+from ..domain.phone import InvalidPhone, normalise_mobile
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Area, AreaLevel, Role, User
 from . import audit
@@ -22,15 +24,26 @@ class SignIn:
     locked_until: dt.datetime | None = None
 
 
+def _by_username(username: str | None) -> User | None:
+    """Landlords' usernames are their mobile numbers: "139 0000 1111" or "+86…" finds them too."""
+    typed = (username or "").strip().lower()
+    user = db.session.scalars(select(User).where(func.lower(User.username) == typed)).first()
+    if user is None and typed[:1] in ("+", "0", "1"):
+        try:
+            phone = normalise_mobile(typed)
+        except InvalidPhone:
+            return None
+        user = db.session.scalars(select(User).where(User.username == phone, User.role == Role.LANDLORD.value)).first()
+    return user
+
+
 def authenticate(actor: Actor, username: str, password: str, *, max_failures: int,
                  lockout: dt.timedelta) -> SignIn:
     """Check a password. After ``max_failures`` in a row the account locks for ``lockout``.
 
     The lock is kept in the database, so it holds across workers and restarts.
     """
-    user = db.session.scalars(
-        select(User).where(func.lower(User.username) == (username or "").strip().lower())
-    ).first()
+    user = _by_username(username)
     now = utcnow()
     if user is None or not user.active:
         return SignIn(None)
@@ -106,6 +119,8 @@ def get(user_id: int) -> User:
 def update_user(actor: Actor, user_id: int, *, name: str, phone: str | None, role: str,
                 area_id: int | None, grid_ids: list[int]) -> User:
     user = get(user_id)
+    if (user.role == Role.LANDLORD.value) != (role == Role.LANDLORD.value):
+        raise ValidationFailed({"role": N_("房东账号与工作人员账号不能互换角色")})
     before = _user_snapshot(user)
     user.name, user.phone, user.role = name.strip() or user.name, phone or None, role
     _apply_scope(user, role, area_id, grid_ids)

@@ -24,7 +24,7 @@ from ..domain.idcard import make_id_number
 from ..extensions import db
 from ..domain import cards as card_rules
 from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
-from . import accounts, areas, audit
+from . import accounts, areas, audit, demo_rental
 from .cards import code_digest, token_digest
 from .context import Actor
 
@@ -55,6 +55,8 @@ DEMO_USERS = [DemoUser("admin", Role.ADMIN.value, "系统管理员"),
               DemoUser("coordinator", Role.COORDINATOR.value, "网格员 李强"),
               DemoUser("coordinator2", Role.COORDINATOR.value, "网格员 王芳"),
               DemoUser("health", Role.HEALTH.value, "卫生服务员 陈静")]
+# Landlords log in with their phone number (demo landlord n has the phone 139 + n - 1 in 8 digits).
+DEMO_LANDLORDS = [DemoUser(f"139{i - 1:08d}", Role.LANDLORD.value, f"房东 {name}") for i, name in demo_rental.LANDLORDS]
 
 
 def _shape(persons: int) -> tuple[int, int, int]:
@@ -222,11 +224,12 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
     dwellings_by_grid: dict[int, list[int]] = {}
     n_dwellings = max(60, persons * 3 // 10)
     landlord_rows, dwelling_rows = [], []
+    registered = utcnow() - dt.timedelta(days=730)  # before every demo month of the sweep
     for i in range(n_dwellings):
         grid = grids[i % len(grids)]
         landlord_rows.append({"id": i + 1, "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
                               "phone": f"139{i:08d}", "created_at": utcnow()})
-        dwelling_rows.append({"id": i + 1, "grid_id": grid.id, "landlord_id": i + 1, "created_at": utcnow(),
+        dwelling_rows.append({"id": i + 1, "grid_id": grid.id, "landlord_id": i + 1, "created_at": registered,
                               "address": f"{rng.choice(ROADS)}{rng.randrange(1, 400)}号{rng.randrange(1, 20)}幢",
                               "kind": "rental" if rng.random() < 0.8 else rng.choice(["dormitory", "site_shed", "relatives"]),
                               "rooms": rng.randrange(1, 12), "version": 1})
@@ -253,10 +256,11 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
             progress(len(people))
     _restore_after_bulk_load(deferred)
     _reset_sequences()
+    demo_rental.seed(actor, grids, PASSWORD, seed_value)
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
     db.session.commit()
-    return {"password": PASSWORD, "users": DEMO_USERS, "grids": len(grids), "persons": done,
+    return {"password": PASSWORD, "users": DEMO_USERS + DEMO_LANDLORDS, "grids": len(grids), "persons": done,
             "dwellings": n_dwellings}
 
 

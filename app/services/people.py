@@ -90,6 +90,16 @@ def register(actor: Actor, user: User, fields: dict, grid_id: int, *,
     Raises ``DuplicatePerson`` when the identity number is already registered anywhere,
     or when a namesake with the same birth date exists and was not acknowledged.
     """
+    person = apply_registration(actor, user, fields, grid_id, dwelling_id=dwelling_id, new_dwelling=new_dwelling,
+                                room=room, accept_namesake=accept_namesake)
+    db.session.commit()
+    return person
+
+
+def apply_registration(actor: Actor, user: User, fields: dict, grid_id: int, *,
+                       dwelling_id: int | None = None, new_dwelling: dict | None = None,
+                       room: str | None = None, accept_namesake: bool = False) -> Person:
+    """The registration itself, checked and audited, not committed (also used by the review queue)."""
     grid = scope.get_grid(user, grid_id)
     data = _normalise(fields)
     _validate_dates(data)
@@ -112,7 +122,6 @@ def register(actor: Actor, user: User, fields: dict, grid_id: int, *,
                                start_on=arrived))
     audit.record(actor, "person.register", "person", person.id, None, audit.snapshot(person))
     cards.issue_on_registration(actor, person)
-    db.session.commit()
     return person
 
 

@@ -1,18 +1,28 @@
-"""The review queue: changes reported by migrants (and transfer requests) wait here
-for staff of the grid they concern, who accept (possibly after editing) or reject them."""
+"""The review queue: changes reported by migrants and landlords (and transfer requests)
+wait here for staff of the grid they concern, who accept (possibly after editing) or
+reject them.
+
+Each kind of change has a ``Handler`` in ``HANDLERS``: how to show it as before/after rows
+and how to apply it. The queue, the decisions and their audit are the same for all.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..domain import rental
 from ..domain.choices import DEPARTURE_REASONS, codes
+from ..domain.idcard import InvalidIdNumber, parse_id_number
+from ..domain.masking import mask_id_number
 from ..domain.phone import normalise_mobile
+from ..domain.text import N_
 from ..extensions import db
-from ..models import Area, AreaLevel, ChangeRequest, Person, User
-from . import audit, scope, transfers
+from ..models import Area, AreaLevel, ChangeRequest, Dwelling, Person, Tenancy, User
+from . import audit, people, scope, transfers
 from .context import Actor
 from .dwellings import resolve_dwelling
 from .errors import NotFound, ValidationFailed
@@ -46,31 +56,11 @@ class DiffRow:
     after: object
 
 
-def diff(change: ChangeRequest) -> list[DiffRow]:
-    """What would change, as before/after rows."""
-    p, data = change.person, change.payload
-    if change.kind == "address":
-        rows = [DiffRow("address", f"{p.dwelling.address if p.dwelling else ''} {p.room or ''}".strip(),
-                        data.get("address")), DiffRow("on", None, data.get("on"))]
-        if data.get("phone") and data["phone"] != p.phone:
-            rows.append(DiffRow("phone", p.phone, data["phone"]))
-        return rows
-    if change.kind == "departure":
-        return [DiffRow("status", "present", "left"), DiffRow("on", None, data.get("on")),
-                DiffRow("destination", None, data.get("destination")), DiffRow("reason", None, data.get("reason"))]
-    if change.kind == "phone":
-        return [DiffRow("phone", p.phone, data.get("phone"))]
-    if change.kind == "transfer":
-        to_grid = db.session.get(Area, int(data["to_grid_id"]))
-        return [DiffRow("grid", p.grid.label if p.grid else "", to_grid.label if to_grid else "")]
-    return []
-
-
 def _date(value, field: str) -> dt.date:
     try:
         return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationFailed({field: "日期格式不正确"}) from None
+        raise ValidationFailed({field: N_("日期格式不正确")}) from None
 
 
 def _set_phone(actor: Actor, person: Person, phone: str | None) -> None:
@@ -84,27 +74,201 @@ def _set_phone(actor: Actor, person: Person, phone: str | None) -> None:
     person.phone = phone
 
 
+def _departure_reason(data: dict) -> str:
+    return data.get("reason") if data.get("reason") in codes(DEPARTURE_REASONS) else "other"
+
+
+def _home(person: Person) -> str:
+    return f"{person.dwelling.address if person.dwelling else ''} {person.room or ''}".strip()
+
+
+# -- Migrants' self-reports and transfers ------------------------------------------------------
+
+def _diff_address(change: ChangeRequest) -> list[DiffRow]:
+    p, data = change.person, change.payload
+    rows = [DiffRow("address", _home(p), data.get("address")), DiffRow("on", None, data.get("on"))]
+    if data.get("phone") and data["phone"] != p.phone:
+        rows.append(DiffRow("phone", p.phone, data["phone"]))
+    return rows
+
+
+def _apply_address(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    grid = scope.get_grid(user, int(data.get("grid_id") or change.grid_id))
+    new_dwelling = None if data.get("dwelling_id") else {"address": data.get("address"), "kind": data.get("kind") or "rental"}
+    dwelling = resolve_dwelling(actor, user, grid, data.get("dwelling_id"), new_dwelling)
+    apply_move(actor, change.person, grid, dwelling, _date(data.get("on"), "on"), data.get("room"), note="本人报告")
+    _set_phone(actor, change.person, data.get("phone"))
+
+
+def _diff_departure(change: ChangeRequest) -> list[DiffRow]:
+    data = change.payload
+    return [DiffRow("status", "present", "left"), DiffRow("on", None, data.get("on")),
+            DiffRow("destination", None, data.get("destination")), DiffRow("reason", None, data.get("reason"))]
+
+
+def _apply_departure(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    apply_departure(actor, change.person, _date(data.get("on"), "on"), data.get("destination"),
+                    _departure_reason(data), note="本人报告")
+
+
+def _diff_phone(change: ChangeRequest) -> list[DiffRow]:
+    return [DiffRow("phone", change.person.phone, change.payload.get("phone"))]
+
+
+def _apply_phone(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    _set_phone(actor, change.person, data.get("phone"))
+
+
+def _diff_transfer(change: ChangeRequest) -> list[DiffRow]:
+    p = change.person
+    to_grid = db.session.get(Area, int(change.payload["to_grid_id"]))
+    return [DiffRow("grid", p.grid.label if p.grid else "", to_grid.label if to_grid else "")]
+
+
+def _apply_transfer(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    transfers.apply(actor, change)
+
+
+# -- Landlords' reports ----------------------------------------------------------------------------
+
+def _reported_dwelling(change: ChangeRequest) -> Dwelling | None:
+    dwelling_id = change.payload.get("dwelling_id")
+    return db.session.get(Dwelling, int(dwelling_id)) if dwelling_id else None
+
+
+def _diff_arrival(change: ChangeRequest) -> list[DiffRow]:
+    data, dwelling = change.payload, _reported_dwelling(change)
+    place = f"{dwelling.address if dwelling else ''} {data.get('room') or ''}".strip()
+    return [DiffRow("name", None, data.get("name")), DiffRow("id_number", None, mask_id_number(data.get("id_number"))),
+            DiffRow("phone", None, data.get("phone")), DiffRow("address", None, place),
+            DiffRow("on", None, data.get("on"))]
+
+
+def _confirm_tenancy(person: Person, dwelling: Dwelling, since: dt.datetime) -> None:
+    """The landlord reported this tenant: their tenancy counts as confirmed."""
+    for tenancy in db.session.scalars(select(Tenancy).where(
+            Tenancy.person_id == person.id, Tenancy.dwelling_id == dwelling.id, Tenancy.end_on.is_(None))):
+        tenancy.confirmed_by_landlord_at = since
+
+
+def _apply_arrival(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    """Register the new tenant, with the registration's duplicate check; or, when the
+    reviewer says so, record an already registered person's move into the dwelling."""
+    dwelling = _reported_dwelling(change)
+    try:
+        dwelling = scope.get_dwelling(user, dwelling.id) if dwelling else None
+    except NotFound:
+        dwelling = None
+    if dwelling is None:
+        raise ValidationFailed({"status": N_("该房屋不在您的网格")})
+    on = _date(data.get("on"), "on")
+    existing = people.check_duplicates(user, data.get("id_number"), "", None).same_id
+    if data.get("move_existing") and existing is not None and existing.in_scope:
+        person = scope.get_person(user, existing.person_id)
+        apply_move(actor, person, dwelling.grid, dwelling, on, data.get("room"), note="房东报告")
+        _set_phone(actor, person, data.get("phone"))
+    else:
+        fields = {"id_number": data.get("id_number"), "name": data.get("name"), "phone": data.get("phone"),
+                  "arrived_on": on, "collected_at": change.created_at}
+        person = people.apply_registration(actor, user, fields, dwelling.grid_id, dwelling_id=dwelling.id,
+                                           room=data.get("room"), accept_namesake=bool(data.get("accept_namesake")))
+    db.session.flush()
+    _confirm_tenancy(person, dwelling, change.created_at)
+    change.person_id = person.id
+
+
+def _reported_tenancy(change: ChangeRequest) -> Tenancy:
+    tenancy = db.session.get(Tenancy, int(change.payload.get("tenancy_id") or 0))
+    if tenancy is None or tenancy.end_on is not None or tenancy.person_id != change.person_id:
+        raise ValidationFailed({"status": N_("该租住记录已结束，请拒绝此报告")})
+    return tenancy
+
+
+def _diff_landlord_departure(change: ChangeRequest) -> list[DiffRow]:
+    data, p = change.payload, change.person
+    return [DiffRow("address", _home(p), None), DiffRow("status", "present", "left"),
+            DiffRow("on", None, data.get("on")), DiffRow("destination", None, data.get("destination"))]
+
+
+def _apply_landlord_departure(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    _reported_tenancy(change)
+    data = {**data, "reason": data.get("reason") or "unknown"}
+    apply_departure(actor, change.person, _date(data.get("on"), "on"), data.get("destination"),
+                    _departure_reason(data), note="房东报告")
+
+
+def _diff_dispute(change: ChangeRequest) -> list[DiffRow]:
+    reason = change.payload.get("dispute")
+    rows = [DiffRow("dispute", None, dict(rental.DISPUTE_REASONS).get(reason, ""))]
+    if reason == "left":
+        return rows + _diff_landlord_departure(change)
+    return rows + [DiffRow("address", _home(change.person), None)]
+
+
+def _apply_dispute(actor: Actor, user: User, change: ChangeRequest, data: dict) -> None:
+    if change.payload.get("dispute") == "left":
+        _apply_landlord_departure(actor, user, change, data)
+        return
+    # "Not my tenant": the record put the person in the wrong dwelling. The tenancy is
+    # void and the person stays registered without a dwelling until the coordinator
+    # records where they really live.
+    tenancy, person = _reported_tenancy(change), change.person
+    tenancy.end_on = tenancy.start_on
+    before = audit.snapshot(person, ["dwelling_id", "room"])
+    if person.dwelling_id == tenancy.dwelling_id:
+        person.dwelling_id, person.room = None, None
+    db.session.flush()
+    audit.record(actor, "tenancy.void", "tenancy", tenancy.id, None, {"person_id": person.id, "reason": "not_my_tenant"})
+    audit.record(actor, "person.update", "person", person.id, before, audit.snapshot(person, ["dwelling_id", "room"]))
+
+
+@dataclass(frozen=True)
+class Handler:
+    diff: Callable[[ChangeRequest], list[DiffRow]]
+    apply: Callable[[Actor, User, ChangeRequest, dict], None]
+
+
+HANDLERS: dict[str, Handler] = {
+    "transfer": Handler(_diff_transfer, _apply_transfer),
+    "address": Handler(_diff_address, _apply_address),
+    "departure": Handler(_diff_departure, _apply_departure),
+    "phone": Handler(_diff_phone, _apply_phone),
+    "tenant_arrival": Handler(_diff_arrival, _apply_arrival),
+    "tenant_departure": Handler(_diff_landlord_departure, _apply_landlord_departure),
+    "tenancy_dispute": Handler(_diff_dispute, _apply_dispute),
+}
+
+
+def diff(change: ChangeRequest) -> list[DiffRow]:
+    """What would change, as before/after rows."""
+    handler = HANDLERS.get(change.kind)
+    return handler.diff(change) if handler else []
+
+
+def duplicates(user: User, change: ChangeRequest):
+    """For a reported new tenant: the registration's duplicate check, as the reviewer sees it."""
+    if change.kind != "tenant_arrival":
+        return None
+    data = change.payload
+    born = None
+    if data.get("id_number"):
+        try:
+            born = parse_id_number(data["id_number"]).birth_date
+        except InvalidIdNumber:
+            born = None
+    return people.check_duplicates(user, data.get("id_number"), data.get("name") or "", born)
+
+
 def accept(actor: Actor, user: User, change_id: int, edits: dict | None = None) -> ChangeRequest:
     """Apply the change, with the reviewer's edits laid over what was reported."""
     change = get(user, change_id)
     if change.status != "pending":
-        raise ValidationFailed({"status": "该申请已处理"})
+        raise ValidationFailed({"status": N_("该申请已处理")})
+    handler = HANDLERS.get(change.kind)
+    if handler is None:
+        raise ValidationFailed({"status": N_("未知的申请类型")})
     data = {**change.payload, **{k: v for k, v in (edits or {}).items() if v not in (None, "")}}
-    person = change.person
-    if change.kind == "transfer":
-        transfers.apply(actor, change)
-    elif change.kind == "phone":
-        _set_phone(actor, person, data.get("phone"))
-    elif change.kind == "departure":
-        reason = data.get("reason") if data.get("reason") in codes(DEPARTURE_REASONS) else "other"
-        apply_departure(actor, person, _date(data.get("on"), "on"), data.get("destination"), reason,
-                        note="本人报告")
-    elif change.kind == "address":
-        grid = scope.get_grid(user, int(data.get("grid_id") or change.grid_id))
-        new_dwelling = None if data.get("dwelling_id") else {"address": data.get("address"), "kind": data.get("kind") or "rental"}
-        dwelling = resolve_dwelling(actor, user, grid, data.get("dwelling_id"), new_dwelling)
-        apply_move(actor, person, grid, dwelling, _date(data.get("on"), "on"), data.get("room"), note="本人报告")
-        _set_phone(actor, person, data.get("phone"))
+    handler.apply(actor, user, change, data)
     change.payload = {**change.payload, "accepted_as": {k: (v.isoformat() if isinstance(v, dt.date) else v)
                                                         for k, v in (edits or {}).items()}}
     change.close("accepted", actor.user_id)
@@ -116,9 +280,9 @@ def accept(actor: Actor, user: User, change_id: int, edits: dict | None = None) 
 def reject(actor: Actor, user: User, change_id: int, reason: str | None) -> ChangeRequest:
     change = get(user, change_id)
     if change.status != "pending":
-        raise ValidationFailed({"status": "该申请已处理"})
+        raise ValidationFailed({"status": N_("该申请已处理")})
     if not (reason or "").strip():
-        raise ValidationFailed({"reason": "请填写拒绝理由"})
+        raise ValidationFailed({"reason": N_("请填写拒绝理由")})
     change.close("rejected", actor.user_id, reason.strip()[:200])
     audit.record(actor, "review.reject", "change_request", change.id, None, {"reason": change.reason})
     db.session.commit()
@@ -130,9 +294,9 @@ def forward(actor: Actor, user: User, change_id: int, grid_id: int) -> ChangeReq
     change = get(user, change_id)
     grid = db.session.get(Area, grid_id)
     if change.status != "pending" or change.kind != "address":
-        raise ValidationFailed({"grid_id": "只有迁居报告可以转交"})
+        raise ValidationFailed({"grid_id": N_("只有迁居报告可以转交")})
     if grid is None or grid.level != AreaLevel.GRID.value:
-        raise ValidationFailed({"grid_id": "请选择网格"})
+        raise ValidationFailed({"grid_id": N_("请选择网格")})
     audit.record(actor, "review.forward", "change_request", change.id, {"grid_id": change.grid_id}, {"grid_id": grid.id})
     change.grid_id = grid.id
     db.session.commit()

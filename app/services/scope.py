@@ -10,7 +10,7 @@ from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Area, AreaLevel, Dwelling, Person, Role, User, user_grids
+from ..models import Area, AreaLevel, Dwelling, Person, Role, Tenancy, User, user_grids
 from .errors import NotFound
 
 
@@ -123,3 +123,30 @@ def may_see_grid(user: User, grid_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+# -- Landlords: their own dwellings only, whatever the area ---------------------------------
+
+def landlord_dwellings(user: User) -> Select:
+    if user.role != Role.LANDLORD.value or user.landlord_id is None:
+        return select(Dwelling).where(false())
+    return select(Dwelling).where(Dwelling.landlord_id == user.landlord_id)
+
+
+def get_landlord_dwelling(user: User, dwelling_id: int) -> Dwelling:
+    _check_key(dwelling_id)
+    dwelling = db.session.scalars(landlord_dwellings(user).where(Dwelling.id == dwelling_id)).first()
+    if dwelling is None:
+        raise NotFound("dwelling")
+    return dwelling
+
+
+def get_landlord_tenancy(user: User, tenancy_id: int) -> Tenancy:
+    """A current tenancy in one of the landlord's dwellings."""
+    _check_key(tenancy_id)
+    dwelling_ids = landlord_dwellings(user).with_only_columns(Dwelling.id)
+    tenancy = db.session.scalars(select(Tenancy).where(
+        Tenancy.id == tenancy_id, Tenancy.end_on.is_(None), Tenancy.dwelling_id.in_(dwelling_ids))).first()
+    if tenancy is None:
+        raise NotFound("tenancy")
+    return tenancy

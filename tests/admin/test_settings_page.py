@@ -1,16 +1,22 @@
 """The admin's settings page: values saved, audited, bad input kept with its message."""
 from sqlalchemy import select
 
+from app.domain.settings import DEFINITIONS, shown
 from app.extensions import db
 from app.models import AuditLog
 from app.services import settings
+
+
+def _form(**typed) -> dict:
+    """The whole form as the page sends it: every setting at its default, then ``typed``."""
+    return {**{d.key: shown(d, d.default) for d in DEFINITIONS}, **typed}
 
 
 def test_saving_a_setting_changes_what_the_code_reads(login, world):
     admin = login("admin")
     page = admin.get("/admin/settings")
     assert page.status_code == 200 and 'name="person.entry_hours" value="24"' in page.text
-    response = admin.post("/admin/settings", data={"person.entry_hours": "48"})
+    response = admin.post("/admin/settings", data=_form(**{"person.entry_hours": "48"}))
     assert response.status_code == 302
     assert settings.get("person.entry_hours") == 48
     entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "setting.update")).one()
@@ -19,7 +25,7 @@ def test_saving_a_setting_changes_what_the_code_reads(login, world):
 
 def test_a_bad_value_saves_nothing_and_keeps_what_was_typed(login, world):
     admin = login("admin")
-    response = admin.post("/admin/settings", data={"person.entry_hours": "abc"})
+    response = admin.post("/admin/settings", data=_form(**{"person.entry_hours": "abc"}))
     assert response.status_code == 200
     assert 'value="abc"' in response.text and "请填写数字" in response.text
     assert settings.get("person.entry_hours") == 24

@@ -15,25 +15,37 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from app.domain.clock import local_today
 from app.domain.idcard import make_id_number
+from app.extensions import db
+from app.models import Tenancy
+from app.services import agreements, invitations, landlords, sweeps
 from app.services import people as people_service
 from app.services import transfers
 from app.services.context import Actor
 
 GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person", "{person}"),
-              ("dwellings", "/grid/dwellings"), ("queue", "/grid/queue")]
+              ("dwellings", "/grid/dwellings"), ("queue", "/grid/queue"),
+              ("dwelling", "{dwelling}"), ("ledger", "/grid/ledger"), ("sweep", "/grid/sweep"),
+              ("review-arrival", "{review_arrival}")]
 # Small targets that need a template change (app.css has the rule; the markup lacks the class).
 KNOWN_SMALL_TARGETS: set[str] = set()
 
 STATION = [("station", "/station/")]
-ADMIN_PAGES = [("users", "/admin/users"), ("areas", "/admin/areas"), ("audit", "/admin/audit")]
+SUPERVISOR_PAGES = [("sweep-coverage", "/station/sweeps")]
+ADMIN_PAGES = [("users", "/admin/users"), ("areas", "/admin/areas"), ("audit", "/admin/audit"),
+               ("agreements", "/admin/agreements"), ("agreement-new", "/admin/agreements/new")]
+LANDLORD_PAGES = [("home", "/landlord/"), ("dwelling", "{landlord_dwelling}"), ("arrival", "{landlord_arrival}"),
+                  ("dispute", "{landlord_dispute}"), ("departure", "{landlord_departure}"),
+                  ("agreement", "{landlord_agreement}")]
 COMMON = [("offline", "/offline")]
 
 PAGES_BY_ROLE = {
     "coordinator": GRID_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + COMMON,
+    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + COMMON,
     "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + ADMIN_PAGES + COMMON,
+    "admin": GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + COMMON,
+    "landlord": LANDLORD_PAGES + COMMON,
 }
 
 
@@ -66,7 +78,33 @@ def scene(world):
                       world.grid_b1.id, "本人已搬到留下社区，在留和路的工地上班")
     elsewhere = world.person("王五", grid=world.grid_b1, seq=3)
     transfers.request(me, coordinator, elsewhere.id_number, world.grid_a1.id, "现住文一路")
-    return {"person": f"/grid/people/{parent.id}"}
+    return {"person": f"/grid/people/{parent.id}", **_rental_scene(world, me, coordinator)}
+
+
+def _rental_scene(world, me, coordinator):
+    """The landlord of 文一路 1 号 with two tenants (one confirmed), an unsigned agreement,
+    a late report of a new tenant in the queue, a sweep visit and an open invitation."""
+    landlord = world.users["landlord"]
+    tenants = [world.person(name, seq=seq, dwelling=world.dwelling_a1) for name, seq in (("欧阳娜娜", 21), ("诸葛明亮", 22))]
+    rows = [Tenancy(person_id=p.id, dwelling_id=world.dwelling_a1.id, room=room, start_on=dt.date(2026, 1, 10))
+            for p, room in zip(tenants, ("301", "302"))]
+    db.session.add_all(rows)
+    db.session.flush()
+    rows[1].confirmed_by_landlord_at = dt.datetime(2026, 2, 1)
+    db.session.commit()
+    agreements.publish(me, "出租房屋流动人口服务管理责任书", "一、租客入住后 3 日内向网格员报告。\n\n二、配合每月入户走访。")
+    as_landlord = Actor(landlord.id, landlord.username, "127.0.0.1")
+    change = landlords.report_arrival(as_landlord, landlord, world.dwelling_a1.id, {
+        "name": "司马懿", "id_number": make_id_number("341202", dt.date(1995, 3, 3), 31), "phone": "13900002222",
+        "room": "303", "on": local_today() - dt.timedelta(days=9)})
+    sweeps.mark(me, coordinator, world.dwelling_a1.id, "no_change", "房东在家，无变化")
+    invitations.invite(me, coordinator, world.dwelling_a1.id)
+    return {"dwelling": f"/grid/dwellings/{world.dwelling_a1.id}", "review_arrival": f"/grid/queue/{change.id}",
+            "landlord_dwelling": f"/landlord/dwellings/{world.dwelling_a1.id}",
+            "landlord_arrival": f"/landlord/dwellings/{world.dwelling_a1.id}/arrival",
+            "landlord_dispute": f"/landlord/tenancies/{rows[0].id}/dispute",
+            "landlord_departure": f"/landlord/tenancies/{rows[1].id}/departure",
+            "landlord_agreement": f"/landlord/dwellings/{world.dwelling_a1.id}/agreement"}
 
 
 # WCAG contrast ratio of an element's text against the first opaque background behind it.

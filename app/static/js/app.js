@@ -12,3 +12,11 @@ document.addEventListener("htmx:afterSettle", function (event) {
   input.setAttribute("aria-invalid", feedback.querySelector(".error") ? "true" : "false");
   input.setAttribute("aria-describedby", "id-feedback");
 });
+// Print buttons (data-print) exist only where this script runs; without it the page says
+// to use the browser's own print command.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+});

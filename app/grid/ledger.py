@@ -1,0 +1,60 @@
+"""出租房屋台账: the rental ledger of the user's grids, filterable, exportable to .xlsx."""
+from __future__ import annotations
+
+from flask import request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..domain import choices
+from ..domain.masking import mask_id_number
+from ..services import ledger as ledger_service
+from ..services import scope
+from ..services.export import Sheet
+from ..web import int_arg, render, roles_required, xlsx_download
+from ..core.templating import choice_label
+from . import bp
+from .helpers import STAFF, grid_arg
+
+
+def _query() -> dict:
+    kind = request.args.get("kind")
+    return {"grid_id": grid_arg(), "kind": kind if kind in choices.codes(choices.DWELLING_KINDS) else None,
+            "filters": ledger_service.clean_filters(request.args)}
+
+
+@bp.get("/ledger")
+@roles_required(*STAFF)
+def ledger():
+    query = _query()
+    page = ledger_service.page(current_user, number=int_arg("page", 1) or 1, **query)
+    args = {"grid": query["grid_id"], "kind": query["kind"], **query["filters"]}
+    grids = scope.grids(current_user)
+    return render("grid/ledger.html", page=page, grids=grids, grid_labels={g.id: g.label for g in grids}, args=args,
+                  page_url=lambda n: url_for("grid.ledger", page=n, **args),
+                  export_url=url_for("grid.ledger_export", **args))
+
+
+def _signed(row) -> str:
+    if row.signed is None:
+        return ""
+    return gettext("已签署") if row.signed else gettext("未签署")
+
+
+@bp.get("/ledger.xlsx")
+@roles_required(*STAFF)
+def ledger_export():
+    query = _query()
+    headers = [gettext("地址"), gettext("网格"), gettext("类型"), gettext("房间数"), gettext("在住人数"),
+               gettext("房东"), gettext("房东手机"), gettext("房东身份证号"), gettext("责任书"), gettext("最近走访")]
+    grids = {g.id: g.label for g in scope.grids(current_user)}
+
+    def rows():
+        for r in ledger_service.all_rows(current_user, **query):
+            d, landlord = r.dwelling, r.landlord
+            yield [d.address, grids.get(d.grid_id, ""), choice_label(d.kind, choices.DWELLING_KINDS), d.rooms,
+                   r.occupants, landlord.name if landlord else None, landlord.phone if landlord else None,
+                   mask_id_number(landlord.id_number) if landlord and landlord.id_number else None,
+                   _signed(r), r.last_visit.strftime("%Y-%m") if r.last_visit else None]
+
+    sheet = Sheet(gettext("出租房屋台账"), headers, rows(), widths=[36, 18, 12, 8, 8, 10, 14, 20, 8, 10])
+    return xlsx_download(gettext("出租房屋台账"), [sheet])
