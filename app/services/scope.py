@@ -123,3 +123,12 @@ def may_see_grid(user: User, grid_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+def get_area(user: User, area_id: int) -> Area:
+    """An area the user may see (reports choose any of them), else NotFound."""
+    _check_key(area_id)
+    area = db.session.scalars(areas(user).where(Area.id == area_id)).first()
+    if area is None:
+        raise NotFound("area")
+    return area
