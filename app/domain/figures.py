@@ -71,4 +71,4 @@ def change(current: float | None, previous: float | None) -> float | None:
     """Percentage points since the previous month."""
     if current is None or previous is None:
         return None
-    return round(current, 1) - round(previous, 1)
+    return round(round(current, 1) - round(previous, 1), 1)

@@ -156,8 +156,8 @@ def on_record(c, month: Month):
 
 def within(column, month: Month, *, timestamp: bool = False):
     if timestamp:
-        return and_(column >= month.start_utc, column < month.end_utc)
-    return and_(column >= month.first, column < month.next)
+        return and_(column.is_not(None), column >= month.start_utc, column < month.end_utc)
+    return and_(column.is_not(None), column >= month.first, column < month.next)
 
 
 def entered(c, month: Month):
@@ -169,9 +169,13 @@ def entered_on_time(c, month: Month, ctx: Context):
     return and_(entered(c, month), within_hours(c.collected_at, c.entered_at, ctx.setting("person.entry_hours")))
 
 
+# Conditions are TRUE or FALSE, never NULL (a missing timestamp is tested first), so that
+# a list of "the others" can negate them: NOT (NULL) would leave those rows out too.
+
 def card_valid(c, month: Month):
     """A printed card, not revoked by the end of the month."""
-    return and_(c.printed_at < month.end_utc, or_(c.revoked_at.is_(None), c.revoked_at >= month.end_utc))
+    return and_(c.printed_at.is_not(None), c.printed_at < month.end_utc,
+                or_(c.revoked_at.is_(None), c.revoked_at >= month.end_utc))
 
 
 def tenancy_active(c, month: Month):
@@ -179,7 +183,7 @@ def tenancy_active(c, month: Month):
 
 
 def tenancy_confirmed(c, month: Month):
-    return and_(tenancy_active(c, month), c.confirmed_at < month.end_utc)
+    return and_(tenancy_active(c, month), c.confirmed_at.is_not(None), c.confirmed_at < month.end_utc)
 
 
 # -- Measures ------------------------------------------------------------------------------------
