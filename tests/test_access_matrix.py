@@ -6,6 +6,7 @@ STAFF_OK = {"coordinator": 200, "supervisor": 200, "health": 403, "admin": 200, 
 ADMIN_ONLY = {"coordinator": 403, "supervisor": 403, "health": 403, "admin": 200, "anonymous": 302}
 STATION = {"coordinator": 403, "supervisor": 200, "health": 200, "admin": 200, "anonymous": 302}
 PUBLIC = {r: 200 for r in ROLES}
+REPORTS = {"coordinator": 403, "supervisor": 200, "health": 403, "admin": 200, "anonymous": 302}
 
 
 def routes(world, person_a, person_b):
@@ -56,6 +57,20 @@ def routes(world, person_a, person_b):
         ("GET", "/admin/audit", ADMIN_ONLY),
         ("GET", "/admin/settings", ADMIN_ONLY),
         ("POST", f"/admin/users/{world.users['coordinator_b'].id}/active", {**ADMIN_ONLY, "admin": 302}),
+        ("GET", "/station/kpi", REPORTS),
+        ("GET", f"/station/kpi?area={world.town_b.id}", {**REPORTS, "supervisor": 404}),
+        ("GET", "/station/kpi/registration", REPORTS),
+        ("GET", "/station/kpi/cards/missing", REPORTS),
+        ("GET", f"/station/kpi/cards/missing?area={world.grid_b1.id}", {**REPORTS, "supervisor": 404}),
+        ("GET", "/station/kpi/cards/missing/export.xlsx", REPORTS),
+        ("POST", "/station/kpi/refresh", {**REPORTS, "supervisor": 302, "admin": 302}),
+        ("GET", "/station/quality", REPORTS),
+        ("GET", "/station/quality/id_missing", REPORTS),
+        ("GET", f"/station/quality/id_missing?area={world.grid_b1.id}", {**REPORTS, "supervisor": 404}),
+        ("GET", "/station/quality/id_missing/export.xlsx", REPORTS),
+        ("POST", "/station/quality/refresh", {**REPORTS, "supervisor": 302, "admin": 302}),
+        ("GET", "/station/monthly", REPORTS),
+        ("GET", f"/station/monthly?area={world.town_b.id}", {**REPORTS, "supervisor": 404}),
     ]
 
 

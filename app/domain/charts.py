@@ -45,12 +45,23 @@ def value_range(values, target: float | None = None, step: float = 10) -> tuple[
     return float(low), float(high)
 
 
+def _step(low: float, high: float) -> int:
+    """A round step that cuts the range into at most four parts."""
+    return next((s for s in (5, 10, 20, 25, 50, 100, 250, 500) if (high - low) / s <= 4), 1000)
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    step = _step(low, high)
+    return [float(v) for v in range(int(math.ceil(low / step) * step), int(high) + 1, step)]
+
+
 def trend(values: list[float | None], labels: list[str], target: float | None = None, *,
           width: int = 320, height: int = 150, left: int = 36, right: int = 10, top: int = 10,
           bottom: int = 24, every: int = 1) -> Trend:
     """A line over ``values`` (one per month, oldest first; None = no data that month).
     ``every`` labels every n-th month on the x axis (the last one always)."""
     low, high = value_range(values, target)
+    low = max(0.0, float(math.floor(low / _step(low, high)) * _step(low, high)))  # start on a tick
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(values)
 
@@ -72,8 +83,7 @@ def trend(values: list[float | None], labels: list[str], target: float | None = 
             run.append(f"{x_at(i):.1f},{y_at(v):.1f}")
     if run:
         segments.append(run)
-    middle = (low + high) / 2
-    ticks = [low, middle, high] if middle == int(middle) else [low, high]
+    ticks = _ticks(low, high)
     shown = [i for i in range(n) if i % every == (n - 1) % every]
     return Trend(width=width, height=height, low=low, high=high, points=points,
                  segments=[" ".join(s) for s in segments],

@@ -30,13 +30,13 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=1, maximum=720, hint=N_("登记制度要求采集后 24 小时内录入")),
     # Figures (services.kpi, services.quality): targets from seeds 001 and 004 (登记率、办证率
     # ≥ 90 %, 租赁房屋掌握率 ≥ 95 %, 录入率 98–100 %) and the data-quality thresholds.
-    Definition("kpi.target.registration", 95, "percent", N_("登记率目标（%）"), N_("统计与数据质量"),
+    Definition("kpi.target.registration", 95, "percent", N_("登记率目标（％）"), N_("统计与数据质量"),
                hint=N_("月末在册人数占估计流动人口数的比例")),
-    Definition("kpi.target.cards", 90, "percent", N_("发卡率目标（%）"), N_("统计与数据质量"),
+    Definition("kpi.target.cards", 90, "percent", N_("发卡率目标（％）"), N_("统计与数据质量"),
                hint=N_("在册人员持有便民服务联系卡的比例")),
-    Definition("kpi.target.landlord", 95, "percent", N_("房东确认率目标（%）"), N_("统计与数据质量"),
+    Definition("kpi.target.landlord", 95, "percent", N_("房东确认率目标（％）"), N_("统计与数据质量"),
                hint=N_("有效租住关系中房东已确认的比例")),
-    Definition("kpi.target.entry", 98, "percent", N_("按时录入率目标（%）"), N_("统计与数据质量"),
+    Definition("kpi.target.entry", 98, "percent", N_("按时录入率目标（％）"), N_("统计与数据质量"),
                hint=N_("在录入时限内录入的比例")),
     Definition("figures.max_age_minutes", 10, "int", N_("统计数据刷新间隔（分钟）"), N_("统计与数据质量"),
                minimum=1, maximum=1440, hint=N_("本月的统计数据超过这个时间后，打开页面时重新计算")),

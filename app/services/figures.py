@@ -42,12 +42,20 @@ class Coverage:
     everything: bool
 
     @classmethod
-    def of(cls, area: Area | None) -> "Coverage":
+    def of(cls, area: Area | None, allowed: list[int] | None = None) -> "Coverage":
+        """``allowed``: the grids the viewer may see (``scope.grid_ids``; None: all)."""
         grids = report_areas.grid_ids(area)
+        if allowed is not None:
+            permitted = set(allowed)
+            grids = [g for g in grids if g in permitted]
         return cls(area, grids, report_areas.covers_everything(area, grids))
 
     def filter(self, column):
         return None if self.everything else column.in_(self.grid_ids)
+
+    def context(self, ctx: Context) -> Context:
+        """``ctx`` counting over these grids."""
+        return ctx.scoped(None if self.everything else self.grid_ids)
 
 
 def _months_wanted(measure: Measure, months: list[Month], ctx: Context) -> list[Month]:
@@ -111,7 +119,7 @@ def refresh(pairs: dict[Measure, list[Month]], coverage: Coverage, ctx: Context)
     returns the number of figures stored. Safe to run twice at once: the second writer
     to finish finds the rows already there and leaves them."""
     counted_at = ctx.now  # before counting: a record written meanwhile makes them stale
-    values = compute(pairs, ctx.scoped(None if coverage.everything else coverage.grid_ids))
+    values = compute(pairs, coverage.context(ctx))
     rows = []
     for measure, months in pairs.items():
         for month in months:
@@ -191,3 +199,13 @@ def sums(keys: list[str], parts: list[Area], months: list[Month]) -> dict[str, d
     for part_id, month, measure, value, unknown in db.session.execute(stmt):
         out[measure].setdefault(part_id, {})[Month.from_date(month)] = Sum(int(value or 0), int(unknown or 0))
     return out
+
+
+def counted_at(keys: list[str], coverage: Coverage, month: Month) -> dt.datetime | None:
+    """When the oldest stored figure of ``keys`` for ``month`` was counted (None: none stored)."""
+    if not coverage.grid_ids:
+        return None
+    stmt = select(func.min(GridFigure.computed_at)).where(GridFigure.measure.in_(keys),
+                                                          GridFigure.month == month.first)
+    condition = coverage.filter(GridFigure.grid_id)
+    return db.session.scalar(stmt if condition is None else stmt.where(condition))

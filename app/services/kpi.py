@@ -73,6 +73,7 @@ class Kpi:
     denominator: m.Measure
     target: str  # the setting holding the target, in percent
     explain: str
+    counts: str  # the numerator and denominator in words: "在册 %(n)s / 估计 %(d)s"
     counted: ListDef | None = None  # who the numerator counts
     missing: ListDef | None = None  # who the denominator counts and the numerator does not
     params: dict = field(default_factory=dict)  # setting keys filled into label/explain
@@ -87,15 +88,15 @@ class Kpi:
 
 KPIS: tuple[Kpi, ...] = (
     Kpi("registration", N_("登记率"), m.ON_RECORD, m.ESTIMATE, "kpi.target.registration",
-        N_("月末在册人数占各网格估计流动人口数的比例；未填写估计数的网格不计入"),
+        N_("月末在册人数占各网格估计流动人口数的比例；未填写估计数的网格不计入"), N_("在册 %(n)s / 估计 %(d)s"),
         counted=ON_RECORD_LIST),
     Kpi("cards", N_("发卡率"), m.CARDS_HELD, m.ON_RECORD, "kpi.target.cards",
-        N_("月末在册人员中持有已打印、未停用的便民服务联系卡的比例"),
+        N_("月末在册人员中持有已打印、未停用的便民服务联系卡的比例"), N_("持卡 %(n)s / 在册 %(d)s"),
         counted=ListDef("cards_held", N_("持卡人员"), m.PEOPLE, _with_valid_card, fix=PERSON_PAGE),
         missing=ListDef("without_card", N_("未持卡人员"), m.PEOPLE, _without_valid_card, detail=_card_states,
                         fix=Fix("grid.person", "person_id", "id", N_("补发/打印")))),
     Kpi("landlord", N_("房东确认率"), m.TENANCIES_CONFIRMED, m.TENANCIES_ACTIVE, "kpi.target.landlord",
-        N_("月末有效租住关系中已由房东确认的比例（以房管人）"),
+        N_("月末有效租住关系中已由房东确认的比例（以房管人）"), N_("已确认 %(n)s / 租住 %(d)s"),
         counted=ListDef("tenancies_confirmed", N_("房东已确认的租住"), m.TENANCIES, m.TENANCIES_CONFIRMED.condition,
                         kind="tenancy", fix=DWELLING_PAGE),
         missing=ListDef("tenancies_unconfirmed", N_("房东未确认的租住"), m.TENANCIES,
@@ -103,6 +104,7 @@ KPIS: tuple[Kpi, ...] = (
                         kind="tenancy", detail=_unconfirmed, fix=DWELLING_PAGE)),
     Kpi("entry", N_("%(hours)s 小时内录入率"), m.ENTERED_ON_TIME, m.ENTERED, "kpi.target.entry",
         N_("本月录入的人员信息中，在采集后 %(hours)s 小时内录入的比例（登记制度：采集后 24 小时内录入）"),
+        N_("按时 %(n)s / 录入 %(d)s"),
         counted=ListDef("entered_on_time", N_("按时录入的人员"), m.PEOPLE, m.ENTERED_ON_TIME.condition, fix=PERSON_PAGE),
         missing=ListDef("entered_late", N_("超时录入的人员"), m.PEOPLE,
                         lambda c, month, ctx: and_(m.entered(c, month), not_(m.entered_on_time(c, month, ctx))),
@@ -140,6 +142,9 @@ class KpiFigures:
 
     def part_status(self, ratio: Ratio) -> str:
         return rules.status(ratio.rate, self.target)
+
+    def of_part(self, part_id: int) -> Ratio:
+        return next((ratio for part, ratio in self.parts if part.id == part_id), Ratio())
 
 
 @dataclass

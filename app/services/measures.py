@@ -191,6 +191,7 @@ def tenancy_confirmed(c, month: Month):
 ON_RECORD = Measure("people.on_record", PEOPLE, lambda c, m, ctx: on_record(c, m))
 ARRIVED = Measure("people.arrived", PEOPLE, lambda c, m, ctx: within(c.arrived_on, m))
 LEFT = Measure("people.left", PEOPLE, lambda c, m, ctx: within(c.left_on, m))
+REGISTERED = Measure("people.registered", PEOPLE, lambda c, m, ctx: within(c.entered_at, m, timestamp=True))
 ENTERED = Measure("people.entered", PEOPLE, lambda c, m, ctx: entered(c, m))
 ENTERED_ON_TIME = Measure("people.entered_on_time", PEOPLE, entered_on_time, settings=("person.entry_hours",))
 CARDS_HELD = Measure("cards.held", CARDS, lambda c, m, ctx: and_(on_record(c, m), card_valid(c, m)))

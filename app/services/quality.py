@@ -176,39 +176,47 @@ REVIEW = Fix("grid.review", "change_id", "id", N_("审核"))
 class Rule:
     key: str
     label: str
+    short: str  # a column heading
     explain: str
     measure: Measure
     listing: ListDef
 
 
-def _rule(key, label, explain, source, condition, *, detail=None, fix=EDIT, kind="person", settings=()) -> Rule:
+def _rule(key, label, short, explain, source, condition, *, detail=None, fix=EDIT, kind="person",
+          settings=()) -> Rule:
     measure = Measure(f"quality.{key}", source, condition, current_only=True, settings=settings)
-    return Rule(key, label, explain, measure, ListDef(key, label, source, condition, kind=kind, detail=detail, fix=fix))
+    return Rule(key, label, short, explain, measure,
+                ListDef(key, label, source, condition, kind=kind, detail=detail, fix=fix))
 
 
 RULES: tuple[Rule, ...] = (
-    _rule("id_missing", N_("身份证号码未登记"), N_("在住人员没有身份证号码（未满设定年龄的儿童除外）"),
+    _rule("id_missing", N_("身份证号码未登记"), N_("无号码"), N_("在住人员没有身份证号码（未满设定年龄的儿童除外）"),
           ID_CHECKED, _id_missing, detail=_id_details, settings=("quality.id_exempt_under_age",)),
-    _rule("id_nonstandard", N_("身份证号码不规范"),
+    _rule("id_nonstandard", N_("身份证号码不规范"), N_("不规范"),
           N_("位数、字符或出生日期不对，或是 15 位旧号码、含小写 x、空格等非标准写法"),
           ID_CHECKED, lambda c, m, ctx: c.id_fault == rules.NONSTANDARD, detail=_id_details),
-    _rule("id_bad_check", N_("身份证号码校验位错误"), N_("前 17 位算出的校验位与最后一位不符，多为抄错一位"),
+    _rule("id_bad_check", N_("身份证号码校验位错误"), N_("校验位错"),
+          N_("前 17 位算出的校验位与最后一位不符，多为抄错一位"),
           ID_CHECKED, lambda c, m, ctx: c.id_fault == rules.BAD_CHECK, detail=_id_details),
-    _rule("hukou_unknown", N_("户籍地代码不在区划库中"), N_("户籍地代码在现行和历史区划代码中都查不到"),
+    _rule("hukou_unknown", N_("户籍地代码不在区划库中"), N_("代码无效"),
+          N_("户籍地代码在现行和历史区划代码中都查不到"),
           PRESENT, _hukou_unknown, detail=_hukou_details),
-    _rule("hukou_not_township", N_("户籍地址未登记到乡镇（街道）"), N_("户籍地未登记，或只登记到省、市、县"),
+    _rule("hukou_not_township", N_("户籍地址未登记到乡镇（街道）"), N_("未到乡镇"),
+          N_("户籍地未登记，或只登记到省、市、县"),
           PRESENT, _hukou_not_township, detail=_hukou_details),
-    _rule("duplicate_id", N_("重复登记：身份证号相同"),
+    _rule("duplicate_id", N_("重复登记：身份证号相同"), N_("同号重复"),
           N_("同一号码有两条记录（15 位与 18 位各一条，或校验位抄错），含其他区域的记录"),
           PRESENT, _same_id, detail=_same_id_details, fix=PERSON),
-    _rule("duplicate_person", N_("重复登记：姓名、出生日期、户籍地相同"), N_("可能是同一人登记了两次，请核实后注销或合并"),
+    _rule("duplicate_person", N_("重复登记：姓名、出生日期、户籍地相同"), N_("同人重复"),
+          N_("可能是同一人登记了两次，请核实后注销或合并"),
           PRESENT, _same_person, detail=_same_person_details, fix=PERSON),
-    _rule("pending_overdue", N_("待审核超期"), N_("本人或他人报告的变更超过设定天数仍未审核"),
+    _rule("pending_overdue", N_("待审核超期"), N_("审核超期"), N_("本人或他人报告的变更超过设定天数仍未审核"),
           PENDING, _waiting, detail=_waiting_details, fix=REVIEW, kind="change", settings=("quality.pending_days",)),
-    _rule("no_dwelling", N_("在住人员未登记住所"), N_("以房管人：在住人员应登记现住所"),
+    _rule("no_dwelling", N_("在住人员未登记住所"), N_("无住所"), N_("以房管人：在住人员应登记现住所"),
           PRESENT, lambda c, m, ctx: c.dwelling_id.is_(None), fix=MOVE),
 )
 
+TITLE = N_("数据质量")
 BY_KEY = {r.key: r for r in RULES}
 MEASURES = [r.measure for r in RULES]
 

@@ -4,3 +4,6 @@ from flask import Blueprint
 bp = Blueprint("station", __name__, url_prefix="/station")
 
 from . import views  # noqa: E402,F401
+from . import kpi  # noqa: E402,F401
+from . import quality  # noqa: E402,F401
+from . import monthly  # noqa: E402,F401

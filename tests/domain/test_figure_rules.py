@@ -25,7 +25,9 @@ def test_trend_line_geometry():
     assert t.points[-1].y == 10.0 and t.points[0].y == 68.0  # 100 % at the top, 90 % half way down 116
     assert t.segments == ["36.0,68.0", "218.7,39.0 310.0,10.0"]  # no line through the missing month
     assert t.target_y == 39.0
-    assert [v for _, v in t.y_ticks] == [80.0, 90.0, 100.0]
+    assert [v for _, v in t.y_ticks] == [80.0, 85.0, 90.0, 95.0, 100.0]
+    wide = charts.trend([41.6, 91.1], ["a", "b"], target=95)
+    assert (wide.low, wide.high) == (20.0, 100.0) and [v for _, v in wide.y_ticks] == [20.0, 40.0, 60.0, 80.0, 100.0]
     assert charts.trend([None, None], ["a", "b"]).points == []
 
 
