@@ -28,12 +28,15 @@ KNOWN_SMALL_TARGETS: set[str] = set()
 STATION = [("station", "/station/")]
 ADMIN_PAGES = [("users", "/admin/users"), ("areas", "/admin/areas"), ("audit", "/admin/audit")]
 COMMON = [("offline", "/offline")]
+REPORTS = [("kpi", "/station/kpi"), ("kpi-detail", "/station/kpi/registration"),
+           ("kpi-list", "/station/kpi/registration/counted"), ("quality", "/station/quality"),
+           ("monthly", "/station/monthly")]
 
 PAGES_BY_ROLE = {
     "coordinator": GRID_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + COMMON,
+    "supervisor": GRID_PAGES + STATION + REPORTS + COMMON,
     "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + ADMIN_PAGES + COMMON,
+    "admin": GRID_PAGES + STATION + ADMIN_PAGES + REPORTS + COMMON,
 }
 
 
