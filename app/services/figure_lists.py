@@ -57,15 +57,26 @@ class Row:
 
 
 def _ordered(kind: str, found):
-    """Ids in the order the list shows them, each with the number of matches."""
-    total = func.count().over().label("total")
+    """Ids of ``found`` in the order the list shows them."""
     if kind == "tenancy":
-        return (select(Tenancy.id, total).join(found, found.c.id == Tenancy.id)
+        return (select(Tenancy.id).join(found, found.c.id == Tenancy.id)
                 .join(Person, Person.id == Tenancy.person_id).order_by(Person.name, Tenancy.id))
     if kind == "change":
-        return (select(ChangeRequest.id, total).join(found, found.c.id == ChangeRequest.id)
+        return (select(ChangeRequest.id).join(found, found.c.id == ChangeRequest.id)
                 .order_by(ChangeRequest.created_at, ChangeRequest.id))
-    return select(Person.id, total).join(found, found.c.id == Person.id).order_by(Person.name, Person.id)
+    return select(Person.id).join(found, found.c.id == Person.id).order_by(Person.name, Person.id)
+
+
+# Up to this many matches, they are found first and then sorted (milliseconds); above it
+# the database walks the name index and tests each person it meets (as services.search).
+SORT_ALL_UP_TO = 10_000
+
+
+def _in_order(listing: "ListDef", ctx: Context, month: Month, total: int):
+    matches = _matches(listing, ctx, month)
+    if total <= SORT_ALL_UP_TO:
+        matches = select(matches.c.id).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+    return _ordered(listing.kind, matches)
 
 
 def _load(kind: str, ids: list[int]) -> list:
@@ -95,26 +106,21 @@ def _matches(listing: ListDef, ctx: Context, month: Month):
     return select(t.c.id).where(listing.condition(t.c, month, ctx)).subquery("matches")
 
 
+def count(listing: ListDef, ctx: Context, month: Month) -> int:
+    return db.session.scalar(select(func.count()).select_from(_matches(listing, ctx, month)))
+
+
 def page(listing: ListDef, ctx: Context, month: Month, number: int = 1, per_page: int = 50) -> Page:
     """One page of the list over ``ctx``'s grids, and how many rows it has in all."""
-    ordered = _ordered(listing.kind, _matches(listing, ctx, month))
-    number = max(1, number)
-    while True:
-        found = db.session.execute(ordered.limit(per_page).offset((number - 1) * per_page)).all()
-        if found or number == 1:
-            break
-        # past the end: count, and show the last page instead
-        total = db.session.scalar(select(func.count()).select_from(_matches(listing, ctx, month)))
-        number = max(1, math.ceil(total / per_page))
-        if total == 0:
-            break
-    total = found[0].total if found else 0
-    objects = _load(listing.kind, [r[0] for r in found])
-    return Page(_rows(listing, objects, ctx, month), total, number, per_page)
+    total = count(listing, ctx, month)
+    number = max(1, min(number, math.ceil(total / per_page) or 1))
+    ids = list(db.session.scalars(_in_order(listing, ctx, month, total).limit(per_page)
+                                  .offset((number - 1) * per_page))) if total else []
+    return Page(_rows(listing, _load(listing.kind, ids), ctx, month), total, number, per_page)
 
 
 def every_row(listing: ListDef, ctx: Context, month: Month, chunk: int = 1000) -> Iterator[Row]:
     """The whole list, in order, read ``chunk`` rows at a time (for exports)."""
-    ids = [r[0] for r in db.session.execute(_ordered(listing.kind, _matches(listing, ctx, month)))]
+    ids = list(db.session.scalars(_in_order(listing, ctx, month, 0)))
     for start in range(0, len(ids), chunk):
         yield from _rows(listing, _load(listing.kind, ids[start:start + chunk]), ctx, month)

@@ -161,18 +161,15 @@ def report(area: Area | None, coverage: figures.Coverage, month: Month, ctx: Con
            kpis: tuple[Kpi, ...] = KPIS, refresh: bool = False) -> Report:
     """Every KPI of ``area`` for ``month``: the figure, the last 12 months and the parts."""
     months = month.last(TREND_MONTHS)
-    counted = figures.ensure(measures_of(kpis), months, coverage, ctx, force_current=refresh)
+    stored = figures.ensure(measures_of(kpis), months, coverage, ctx, force_current=refresh)
     parts = report_areas.children(area)
-    stored = figures.ratios([(k.numerator.key, k.denominator.key) for k in kpis], parts, months)
+    totals = figures.ratios([(k.numerator, k.denominator) for k in kpis], coverage, months, stored)
+    pairs = [(k.numerator.key, k.denominator.key) for k in kpis]
+    by_part = figures.ratios_by_part(pairs, coverage, parts, month)
     results = []
-    for k in kpis:
-        by_part = stored[(k.numerator.key, k.denominator.key)]
-
-        def at(when: Month) -> Ratio:
-            return rules.total(by_part.get(p.id, {}).get(when, Ratio()) for p in parts)
-
+    for k, pair in zip(kpis, pairs):
+        trend = [(when, totals[pair].get(when, Ratio())) for when in months]
         results.append(KpiFigures(
-            kpi=k, target=float(ctx.setting(k.target)), month=at(month), previous=at(month.shift(-1)),
-            trend=[(when, at(when)) for when in months],
-            parts=[(p, by_part.get(p.id, {}).get(month, Ratio())) for p in parts]))
-    return Report(area, month, parts, results, counted.get(month), month == ctx.current)
+            kpi=k, target=float(ctx.setting(k.target)), month=trend[-1][1], previous=trend[-2][1], trend=trend,
+            parts=[(p, by_part[pair].get(p.id, Ratio())) for p in parts]))
+    return Report(area, month, parts, results, stored.counted_at.get(month), month == ctx.current)

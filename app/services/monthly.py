@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ..domain.figures import Sum, total
+from ..domain.figures import Sum
 from ..domain.months import Month
 from ..models import Area
 from . import figures, kpi, quality, report_areas
@@ -31,15 +31,13 @@ class Monthly:
 
 def report(area: Area | None, coverage: figures.Coverage, month: Month, ctx: Context) -> Monthly:
     kpis = kpi.report(area, coverage, month, ctx)
-    figures.ensure(list(MOVEMENTS), [month.shift(-1), month], coverage, ctx)
+    stored = figures.ensure(list(MOVEMENTS), [month.shift(-1), month], coverage, ctx)
     parts = report_areas.children(area)
-    stored = figures.sums([x.key for x in MOVEMENTS], parts, [month.shift(-1), month])
-    movements, previous = {}, {}
-    for measure in MOVEMENTS:
-        by_part = stored[measure.key]
-        movements[measure.key] = {p.id: by_part.get(p.id, {}).get(month, Sum()) for p in parts}
-        movements[measure.key][None] = total(movements[measure.key].values()) if parts else Sum()
-        previous[measure.key] = total([by_part.get(p.id, {}).get(month.shift(-1), Sum()) for p in parts] or [Sum()])
+    keys = [x.key for x in MOVEMENTS]
+    by_part = figures.sums_by_part(keys, coverage, parts, month)
+    movements = {key: {**{p.id: by_part[key].get(p.id, Sum()) for p in parts}, None: stored.sum(month, key)}
+                 for key in keys}
+    previous = {key: stored.sum(month.shift(-1), key) for key in keys}
     return Monthly(area, month, parts, kpis, movements, previous, *_quality(area, coverage, month, ctx, parts))
 
 
@@ -53,9 +51,9 @@ def _quality(area, coverage, month: Month, ctx: Context, parts):
     when = figures.counted_at(keys, coverage, month)
     if when is None:
         return None, None
-    stored = figures.sums(keys, parts, [month])
+    stored = figures.sums_by_part(keys, coverage, parts, month)
     counts = {}
     for rule in quality.RULES:
-        by_part = {p.id: stored[rule.measure.key].get(p.id, {}).get(month, Sum()).value for p in parts}
+        by_part = {p.id: stored[rule.measure.key].get(p.id, Sum()).value for p in parts}
         counts[rule.key] = {**by_part, None: sum(by_part.values())}
     return counts, when

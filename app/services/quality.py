@@ -221,6 +221,16 @@ BY_KEY = {r.key: r for r in RULES}
 MEASURES = [r.measure for r in RULES]
 
 
+def list_context(rule: Rule, coverage: figures.Coverage, ctx: Context) -> Context:
+    """Where a fix-it list looks: the grids in which the rule's count (fresh, as the
+    summary's) found anything. Finding a county's few bad check characters means testing
+    every ID number; this way only the grids that have some are read again. A record
+    fixed since drops off the list at once; a fault made since, in a grid that had none,
+    shows with the next count (``figures.max_age_minutes``)."""
+    figures.ensure([rule.measure], [ctx.current], coverage, ctx)
+    return ctx.scoped(figures.grids_with(rule.measure.key, coverage, ctx.current))
+
+
 @dataclass
 class Summary:
     parts: list
@@ -232,9 +242,9 @@ class Summary:
 def summary(area, coverage: figures.Coverage, ctx: Context, *, refresh: bool = False) -> Summary:
     """Every rule's count now, for the area and each of its parts."""
     month = ctx.current
-    counted = figures.ensure(MEASURES, [month], coverage, ctx, force_current=refresh)
+    stored = figures.ensure(MEASURES, [month], coverage, ctx, force_current=refresh)
     parts = report_areas.children(area)
-    stored = figures.sums([r.measure.key for r in RULES], parts, [month])
-    counts = {r.key: {p.id: stored[r.measure.key].get(p.id, {}).get(month, Sum()).value for p in parts}
-              for r in RULES}
-    return Summary(parts, counts, {key: sum(v.values()) for key, v in counts.items()}, counted.get(month))
+    by_part = figures.sums_by_part([r.measure.key for r in RULES], coverage, parts, month)
+    counts = {r.key: {p.id: by_part[r.measure.key].get(p.id, Sum()).value for p in parts} for r in RULES}
+    totals = {r.key: stored.sum(month, r.measure.key).value for r in RULES}
+    return Summary(parts, counts, totals, stored.counted_at.get(month))

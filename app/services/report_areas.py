@@ -26,14 +26,31 @@ def _under(area: Area):
     return Area.path.startswith(area.path + f"{area.id}/")
 
 
-def grid_ids(area: Area | None) -> list[int]:
-    """Every grid the area covers (a grid covers itself)."""
-    stmt = select(Area.id).where(Area.level == AreaLevel.GRID.value)
+def grid_paths(area: Area | None) -> dict[int, str]:
+    """Every grid the area covers (a grid covers itself), with its path."""
+    if area is not None and area.is_grid:
+        return {area.id: area.path}
+    stmt = select(Area.id, Area.path).where(Area.level == AreaLevel.GRID.value)
     if area is not None:
-        if area.is_grid:
-            return [area.id]
         stmt = stmt.where(_under(area))
-    return list(db.session.scalars(stmt.order_by(Area.id)))
+    return dict(db.session.execute(stmt.order_by(Area.id)).all())
+
+
+def grid_ids(area: Area | None) -> list[int]:
+    return list(grid_paths(area))
+
+
+def place(parts: list[Area], paths: dict[int, str]) -> dict[int, int]:
+    """``{grid id: id of the part it lies in}``: the part on the grid's path
+    (``/county/township/community/``), or the grid itself."""
+    wanted = {p.id for p in parts}
+    out = {}
+    for grid, path in paths.items():
+        for node in [grid, *reversed([int(i) for i in path.strip("/").split("/") if i])]:
+            if node in wanted:
+                out[grid] = node
+                break
+    return out
 
 
 def covers_everything(area: Area | None, grids: list[int]) -> bool:

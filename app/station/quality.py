@@ -38,7 +38,8 @@ def quality_refresh():
 def quality_list(key: str):
     rule = _rule(key)
     sel = selection()
-    page = figure_lists.page(rule.listing, sel.list_ctx, sel.ctx.current, int_arg("page", 1) or 1)
+    ctx = monitor.list_context(rule, sel.coverage, sel.ctx)
+    page = figure_lists.page(rule.listing, ctx, sel.ctx.current, int_arg("page", 1) or 1)
     return render("station/figure_list.html", sel=sel, listing=rule.listing, page=page, title=tr(rule.label),
                   explain=tr(rule.explain), back=sel.url("station.quality"), back_label=tr(monitor.TITLE),
                   export=sel.url("station.quality_export", key=key), now=True,
@@ -51,5 +52,5 @@ def quality_export(key: str):
     rule = _rule(key)
     sel = selection()
     title = tr(rule.label)
-    rows = figure_lists.every_row(rule.listing, sel.list_ctx, sel.ctx.current)
+    rows = figure_lists.every_row(rule.listing, monitor.list_context(rule, sel.coverage, sel.ctx), sel.ctx.current)
     return xlsx_download(title, [export_sheet(title, rows, rule.listing.kind)])

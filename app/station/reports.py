@@ -3,6 +3,7 @@ links that keep both, and the filters that print figures."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from babel.dates import format_skeleton
 from flask import request, url_for
@@ -49,7 +50,7 @@ class Selection:
     def list_ctx(self) -> Context:
         return self.coverage.context(self.ctx)
 
-    @property
+    @cached_property
     def choices(self) -> list[Area]:
         return report_areas.choices(current_user)
 

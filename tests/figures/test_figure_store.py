@@ -35,9 +35,9 @@ def test_closed_months_are_kept_the_current_month_recounted_when_old(county):
     assert stored("people.on_record", APR)[county.grid_a1.id] == 2  # April is closed and final
     assert stored("people.on_record", JUN)[county.grid_a1.id] == 2  # younger than 10 minutes
     much_later = Context(TODAY, NOW + dt.timedelta(minutes=11))
-    oldest = figures.ensure([m.ON_RECORD], [APR, JUN], coverage, much_later)
+    found = figures.ensure([m.ON_RECORD], [APR, JUN], coverage, much_later)
     assert stored("people.on_record", JUN)[county.grid_a1.id] == 3
-    assert oldest[JUN] == much_later.now
+    assert found.counted_at[JUN] == much_later.now and found.sum(JUN, "people.on_record") == Sum(4)  # A1 3, A2 1
     figures.ensure([m.ON_RECORD], [JUN], coverage, later, force_current=True)  # the page's refresh button
     assert stored("people.on_record", JUN)[county.grid_a1.id] == 3
 
@@ -71,25 +71,33 @@ def test_a_new_grid_is_counted(county):
     assert stored("people.on_record", APR)[new.id] == 0
 
 
-def test_ratios_per_part_leave_out_grids_without_a_denominator(county):
+def test_ratios_leave_out_grids_without_a_denominator(county):
     coverage = figures.Coverage.of(county.county)
-    figures.ensure([m.ON_RECORD, m.ESTIMATE], [APR, JUN], coverage, Context(TODAY, NOW))
+    found = figures.ensure([m.ON_RECORD, m.ESTIMATE], [APR, JUN], coverage, Context(TODAY, NOW))
+    pair = ("people.on_record", "grids.estimate")
     parts = [county.town_a, county.town_b]
-    got = figures.ratios([("people.on_record", "grids.estimate")], parts, [APR, JUN])[
-        ("people.on_record", "grids.estimate")]
+    got = figures.ratios_by_part([pair], coverage, parts, JUN)[pair]
     # township A: grid A1 2 of 4; grid A2 has no estimate and is left out (its 1 person too)
-    assert got[county.town_a.id][JUN] == Ratio(2, 4, 1)
-    assert got[county.town_a.id][APR].rate == 50.0
-    assert got[county.town_b.id][JUN] == Ratio(0, 10, 0)
-    by_grid = figures.ratios([("people.on_record", "grids.estimate")], [county.grid_a1, county.grid_a2], [JUN])
-    assert by_grid[("people.on_record", "grids.estimate")][county.grid_a2.id][JUN] == Ratio(0, 0, 1)
+    assert got[county.town_a.id] == Ratio(2, 4, 1)
+    assert got[county.town_b.id] == Ratio(0, 10, 0)
+    measures = [(m.ON_RECORD, m.ESTIMATE)]
+    assert figures.ratios(measures, coverage, [APR, JUN], found)[pair] == {APR: Ratio(2, 14, 1), JUN: Ratio(2, 14, 1)}
+    town = figures.Coverage.of(county.town_a)
+    assert figures.ratios(measures, town, [APR], found)[pair][APR].rate == 50.0
+    by_grid = figures.ratios_by_part([pair], town, [county.grid_a1, county.grid_a2], JUN)[pair]
+    assert by_grid == {county.grid_a1.id: Ratio(2, 4, 0), county.grid_a2.id: Ratio(0, 0, 1)}
 
 
-def test_sums_per_part(county):
-    figures.ensure([m.ARRIVED, m.ESTIMATE], [MAR], figures.Coverage.of(county.county), Context(TODAY, NOW))
-    got = figures.sums(["people.arrived", "grids.estimate"], [county.town_a, county.town_b], [MAR])
-    assert got["people.arrived"][county.town_a.id][MAR] == Sum(2, 0)
-    assert got["grids.estimate"][county.town_a.id][MAR] == Sum(4, 1)
+def test_sums_and_parts(county):
+    coverage = figures.Coverage.of(county.county)
+    found = figures.ensure([m.ARRIVED, m.ESTIMATE], [MAR], coverage, Context(TODAY, NOW))
+    got = figures.sums_by_part(["people.arrived", "grids.estimate"], coverage, [county.town_a, county.town_b], MAR)
+    assert got["people.arrived"][county.town_a.id] == Sum(2, 0)
+    assert got["grids.estimate"][county.town_a.id] == Sum(4, 1)
+    assert found.sum(MAR, "grids.estimate") == Sum(14, 1) and found.sum(MAR, "people.arrived") == Sum(2, 0)
+    own = figures.Coverage.of(county.grid_a1)
+    assert figures.sums_by_part(["people.arrived"], own, [county.grid_a1], MAR)["people.arrived"] == {
+        county.grid_a1.id: Sum(2, 0)}
 
 
 def test_stored_figures_equal_counting_directly(county):
