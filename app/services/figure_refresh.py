@@ -15,12 +15,22 @@ def all_measures() -> list[Measure]:
     return list({id(m): m for m in everything}.values())
 
 
+BATCH_GRIDS = 150  # about a township: counted with the grid index, the progress bar moves
+
+
 def batches(area: Area | None) -> list[list[int]]:
-    """The grids of ``area`` in groups of one township (or smaller part) each: each group
-    is counted with the grid index, and the progress bar moves."""
-    parts = report_areas.children(area)
-    groups = [report_areas.grid_ids(p) for p in parts] if parts and not (area and area.is_grid) else []
-    return [g for g in groups if g] or [report_areas.grid_ids(area)]
+    """The grids of ``area`` in groups of whole parts (townships, communities) of about
+    ``BATCH_GRIDS`` grids each."""
+    parts = report_areas.children(area) if not (area and area.is_grid) else []
+    groups, current = [], []
+    for part in parts:
+        current += report_areas.grid_ids(part)
+        if len(current) >= BATCH_GRIDS:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups or [report_areas.grid_ids(area)]
 
 
 def run(area: Area | None, months: int, ctx: Context, progress: Callable[[int], None] | None = None) -> int:

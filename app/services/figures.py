@@ -148,12 +148,13 @@ def refresh(pairs: dict[Measure, list[Month]], coverage: Coverage, ctx: Context)
             rows.extend({"month": month.first, "measure": measure.key, "grid_id": grid,
                          "value": got.get(grid, measure.empty), "computed_at": counted_at}
                         for grid in coverage.grid_ids)
+    same_months: dict[tuple[Month, ...], list[str]] = {}
+    for measure, months in pairs.items():
+        same_months.setdefault(tuple(sorted(months)), []).append(measure.key)
     try:
-        for measure, months in pairs.items():
-            stmt = delete(GridFigure).where(GridFigure.measure == measure.key,
-                                            GridFigure.month.in_([m.first for m in months]))
-            condition = coverage.filter(GridFigure.grid_id)
-            db.session.execute(stmt if condition is None else stmt.where(condition))
+        for months, keys in same_months.items():
+            stmt = delete(GridFigure).where(GridFigure.measure.in_(keys), GridFigure.month.in_([m.first for m in months]))
+            db.session.execute(_where(stmt, coverage, GridFigure.grid_id))
         for start in range(0, len(rows), 5000):
             db.session.execute(insert(GridFigure), rows[start:start + 5000])
         db.session.commit()

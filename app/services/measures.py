@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select, true
+from sqlalchemy import Select, and_, case, func, literal_column, or_, select, text, true
 
 from ..domain.clock import local_today, utcnow
 from ..domain.months import Month
@@ -33,7 +33,8 @@ class Context:
     today: dt.date
     now: dt.datetime
     grid_ids: list[int] | None = None
-    memo: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)  # what was worked out for these grids
+    shared: dict = field(default_factory=dict)  # settings and deployment-wide facts, for every scope
 
     @classmethod
     def at(cls, today: dt.date | None = None, now: dt.datetime | None = None) -> "Context":
@@ -44,15 +45,17 @@ class Context:
         return Month.of(self.today)
 
     def scoped(self, grid_ids: list[int] | None) -> "Context":
-        return Context(self.today, self.now, None if grid_ids is None else list(grid_ids))
+        return Context(self.today, self.now, None if grid_ids is None else list(grid_ids), shared=self.shared)
 
     def setting(self, key: str):
-        return settings.get(key)
+        return self.remember(f"setting:{key}", lambda: settings.get(key), everywhere=True)
 
-    def remember(self, key: str, make: Callable[[], object]):
-        if key not in self.memo:
-            self.memo[key] = make()
-        return self.memo[key]
+    def remember(self, key: str, make: Callable[[], object], *, everywhere: bool = False):
+        """``make()`` once: for these grids, or (``everywhere``) for the whole deployment."""
+        memo = self.shared if everywhere else self.memo
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,6 +116,11 @@ def compute(pairs: dict[Measure, list[Month]], ctx: Context) -> dict[tuple[Month
         for month in months:
             by_source.setdefault(measure.source, []).append((measure, month))
     out: dict[tuple[Month, str], dict[int, int | None]] = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        # These statements are long (a CASE per measure and month) and each runs once:
+        # compiling them to machine code took PostgreSQL 0.5–0.9 s apiece, several
+        # times what running them takes. For this transaction only.
+        db.session.execute(text("SET LOCAL jit = off"))
     for source, slots in by_source.items():
         t = source.table(ctx)
         columns = []

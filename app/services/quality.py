@@ -15,8 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, false, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, false, func, or_, select, tuple_
 
 from ..domain import quality as rules
 from ..domain.figures import Sum
@@ -90,17 +89,46 @@ def _hukou_not_township(c, month: Month, ctx: Context):
                _code_in(c.hukou_area_code, _hukou_codes(ctx), rules.NOT_TOWNSHIP))
 
 
+def _duplicate_bodies(ctx: Context) -> list[str]:
+    """The ID-number bodies held by more than one record anywhere: one ordered pass over
+    ``ix_person_id_body``, then each record is looked up in this short list (probing the
+    index once per person took 10 µs each, 9 s for a county)."""
+    def find():
+        body = id_body(Person.id_number)
+        return list(db.session.scalars(select(body).where(Person.id_number.is_not(None), Person.id_number != "")
+                                       .group_by(body).having(func.count() > 1)))
+    return ctx.remember("duplicate_bodies", find, everywhere=True)
+
+
+def _duplicate_people(ctx: Context) -> list[tuple]:
+    """(name, birth date, household place) held by more than one record anywhere: the
+    namesakes born the same day (one pass over ``ix_person_name_birth``), then, among
+    them only, those of the same place."""
+    def find():
+        namesakes = [tuple(r) for r in db.session.execute(
+            select(Person.name, Person.birth_date).where(Person.birth_date.is_not(None))
+            .group_by(Person.name, Person.birth_date).having(func.count() > 1))]
+        if not namesakes:
+            return []
+        return [tuple(r) for r in db.session.execute(
+            select(Person.name, Person.birth_date, Person.hukou_area_code)
+            .where(tuple_(Person.name, Person.birth_date).in_(namesakes), Person.hukou_area_code.is_not(None))
+            .group_by(Person.name, Person.birth_date, Person.hukou_area_code).having(func.count() > 1))]
+    return ctx.remember("duplicate_people", find, everywhere=True)
+
+
 def _same_id(c, month: Month, ctx: Context):
-    other = aliased(Person)
-    return and_(c.id_number.is_not(None), c.id_number != "",
-                exists().where(id_body(other.id_number) == id_body(c.id_number), other.id != c.id))
+    bodies = _duplicate_bodies(ctx)
+    if not bodies:
+        return false()
+    return and_(c.id_number.is_not(None), c.id_number != "", id_body(c.id_number).in_(bodies))
 
 
 def _same_person(c, month: Month, ctx: Context):
-    other = aliased(Person)
-    return and_(c.birth_date.is_not(None), c.hukou_area_code.is_not(None),
-                exists().where(other.name == c.name, other.birth_date == c.birth_date,
-                               other.hukou_area_code == c.hukou_area_code, other.id != c.id))
+    keys = _duplicate_people(ctx)
+    if not keys:
+        return false()
+    return tuple_(c.name, c.birth_date, c.hukou_area_code).in_(keys)
 
 
 def _waiting(c, month: Month, ctx: Context):
