@@ -62,7 +62,13 @@ def _without_valid_card(c, month: Month, ctx: Context):
 PERSON_PAGE = Fix("grid.person", "person_id", "id", N_("查看"))
 DWELLING_PAGE = Fix("grid.dwelling", "dwelling_id", "dwelling_id", N_("查看住所"))
 
-ON_RECORD_LIST = ListDef("on_record", N_("月末在册人员"), m.PEOPLE, m.ON_RECORD.condition, fix=PERSON_PAGE)
+def _on_record_where_estimated(c, month: Month, ctx: Context):
+    """Who the registration rate counts: on record, in a grid with an estimate."""
+    estimated = select(Area.id).where(Area.estimated_population.is_not(None))
+    return and_(m.on_record(c, month), c.grid_id.in_(estimated))
+
+
+ON_RECORD_LIST = ListDef("on_record", N_("月末在册人员"), m.PEOPLE, _on_record_where_estimated, fix=PERSON_PAGE)
 
 
 @dataclass(frozen=True, eq=False)

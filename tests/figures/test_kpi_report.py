@@ -60,17 +60,19 @@ def test_lists_hold_who_was_counted_and_who_is_missing(county):
     late = rows(kpi.BY_KEY["entry"].missing, county.town_a, APR)
     assert [(r.person.name, str(r.detail)) for r in late] == [("乙", "采集后 48 小时录入")]
     assert {r.person.name for r in rows(kpi.BY_KEY["registration"].counted, county.county, MAR)} == {"甲", "丙"}
+    assert rows(kpi.BY_KEY["registration"].counted, county.grid_a2) == []  # no estimate: not counted
     assert rows(cards.missing, county.town_b) == []
 
 
 def test_list_pages_and_their_total(county):
-    listing = kpi.BY_KEY["registration"].counted
+    listing = kpi.BY_KEY["registration"].counted  # on record in a grid with an estimate: p1, p2
     coverage = figures.Coverage.of(county.county)
     ctx = Context(TODAY, NOW).scoped(coverage.grid_ids)
-    first = figure_lists.page(listing, ctx, JUN, 1, per_page=2)
-    second = figure_lists.page(listing, ctx, JUN, 2, per_page=2)
-    # in name order (code points: 丁 U+4E01, 乙 U+4E59, 甲 U+7532)
-    assert first.total == 3 and [r.person.name for r in first.items] == ["丁", "乙"]
+    first = figure_lists.page(listing, ctx, JUN, 1, per_page=1)
+    second = figure_lists.page(listing, ctx, JUN, 2, per_page=1)
+    # in name order (code points: 乙 U+4E59, 甲 U+7532)
+    assert first.total == 2 and [r.person.name for r in first.items] == ["乙"]
     assert [r.person.name for r in second.items] == ["甲"]
-    assert figure_lists.page(listing, ctx, JUN, 99, per_page=2).page == 2
-    assert [r.person.name for r in figure_lists.every_row(listing, ctx, JUN, chunk=2)] == ["丁", "乙", "甲"]
+    assert figure_lists.page(listing, ctx, JUN, 99, per_page=1).page == 2
+    assert [r.person.name for r in figure_lists.every_row(listing, ctx, JUN, chunk=1)] == ["乙", "甲"]
+    assert figure_lists.page(kpi.BY_KEY["cards"].missing, ctx, JUN).total == 2  # 乙, 丁
