@@ -58,9 +58,8 @@ class Row:
 
 def _ordered(kind: str, found):
     """Ids of ``found`` in the order the list shows them."""
-    if kind == "tenancy":
-        return (select(Tenancy.id).join(found, found.c.id == Tenancy.id)
-                .join(Person, Person.id == Tenancy.person_id).order_by(Person.name, Tenancy.id))
+    if kind == "tenancy":  # by tenant: the matches carry them, no second pass over tenancies
+        return select(found.c.id).join(Person, Person.id == found.c.person_id).order_by(Person.name, found.c.id)
     if kind == "change":
         return (select(ChangeRequest.id).join(found, found.c.id == ChangeRequest.id)
                 .order_by(ChangeRequest.created_at, ChangeRequest.id))
@@ -75,7 +74,7 @@ SORT_ALL_UP_TO = 10_000
 def _in_order(listing: "ListDef", ctx: Context, month: Month, total: int):
     matches = _matches(listing, ctx, month)
     if total <= SORT_ALL_UP_TO:
-        matches = select(matches.c.id).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+        matches = select(matches).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
     return _ordered(listing.kind, matches)
 
 
@@ -103,7 +102,8 @@ def _rows(listing: ListDef, objects: list, ctx: Context, month: Month) -> list[R
 
 def _matches(listing: ListDef, ctx: Context, month: Month):
     t = listing.source.table(ctx)
-    return select(t.c.id).where(listing.condition(t.c, month, ctx)).subquery("matches")
+    columns = [t.c.id, t.c.person_id] if listing.kind == "tenancy" else [t.c.id]
+    return select(*columns).where(listing.condition(t.c, month, ctx)).subquery("matches")
 
 
 def count(listing: ListDef, ctx: Context, month: Month) -> int:

@@ -62,6 +62,7 @@ def _without_valid_card(c, month: Month, ctx: Context):
 PERSON_PAGE = Fix("grid.person", "person_id", "id", N_("查看"))
 DWELLING_PAGE = Fix("grid.dwelling", "dwelling_id", "dwelling_id", N_("查看住所"))
 
+
 def _on_record_where_estimated(c, month: Month, ctx: Context):
     """Who the registration rate counts: on record, in a grid with an estimate."""
     estimated = select(Area.id).where(Area.estimated_population.is_not(None))

@@ -16,11 +16,13 @@ def _kpi(key: str) -> kpi.Kpi:
     return found
 
 
-def _listing(k: kpi.Kpi, part: str):
+def _list_of(key: str, part: str):
+    """The KPI, its list ``part`` (404 for neither) and the area and month asked for."""
+    k = _kpi(key)
     listing = k.lists().get(part)
     if listing is None:
         abort(404)
-    return listing
+    return k, listing, selection()
 
 
 @bp.get("/kpi")
@@ -55,9 +57,7 @@ def kpi_detail(key: str):
 @bp.get("/kpi/<key>/<part>")
 @roles_required(*REPORTERS)
 def kpi_list(key: str, part: str):
-    k = _kpi(key)
-    listing = _listing(k, part)
-    sel = selection()
+    k, listing, sel = _list_of(key, part)
     page = figure_lists.page(listing, sel.list_ctx, sel.month, int_arg("page", 1) or 1)
     return render("station/figure_list.html", sel=sel, listing=listing, page=page,
                   title=tr(k.text(listing.title, sel.ctx.setting)), back=sel.url("station.kpi_detail", key=key),
@@ -69,10 +69,8 @@ def kpi_list(key: str, part: str):
 @bp.get("/kpi/<key>/<part>/export.xlsx")
 @roles_required(*REPORTERS)
 def kpi_export(key: str, part: str):
-    k = _kpi(key)
-    listing = _listing(k, part)
-    sel = selection()
-    title = tr(listing.title)
+    k, listing, sel = _list_of(key, part)
+    title = tr(k.text(listing.title, sel.ctx.setting))
     rows = figure_lists.every_row(listing, sel.list_ctx, sel.month)
     return xlsx_download(f"{title}-{sel.month.key}", [export_sheet(title, rows, listing.kind)])
 

@@ -49,13 +49,17 @@ def check(phone, name: str, width: int) -> list[str]:
     return [f"{name}: {p}" for p in problems + phone.take_problems()]
 
 
+def sign_in(phone, size: str, username: str):
+    """The page at ``size``, signed in; its width and what went wrong so far."""
+    width, height = SIZES[size]
+    phone.page.set_viewport_size({"width": width, "height": height})
+    phone.log_in(username)
+    return phone.page, width, phone.take_problems()
+
+
 @pytest.mark.parametrize("size", list(SIZES))
 def test_dashboard_renders_and_a_chart_leads_to_its_list(phone, township, size):
-    width, height = SIZES[size]
-    page = phone.page
-    page.set_viewport_size({"width": width, "height": height})
-    phone.log_in("supervisor")
-    problems = phone.take_problems()
+    page, width, problems = sign_in(phone, size, "supervisor")
 
     page.goto("/station/kpi")
     expect(page.get_by_role("heading", name=re.compile("统计指标 · 北山街道"))).to_be_visible()
@@ -85,11 +89,7 @@ def test_dashboard_renders_and_a_chart_leads_to_its_list(phone, township, size):
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_quality_monitor_and_monthly_report(phone, township, size):
-    width, height = SIZES[size]
-    page = phone.page
-    page.set_viewport_size({"width": width, "height": height})
-    phone.log_in("admin")
-    problems = phone.take_problems()
+    page, width, problems = sign_in(phone, size, "admin")
 
     page.goto("/station/quality")
     expect(page.get_by_role("heading", name=re.compile("数据质量 · 西湖区"))).to_be_visible()
