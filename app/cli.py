@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(refresh_figures)
 
 
 @click.command("init-db")
@@ -78,3 +79,24 @@ def create_user(username, name, role, password, area_code, grid_codes) -> None:
     except ValidationFailed as exc:
         raise click.ClickException("; ".join(exc.errors.values())) from None
     click.echo(f"Created {user.role} {user.username}.")
+
+
+@click.command("refresh-figures")
+@click.option("--months", default=1, show_default=True, type=click.IntRange(1, 120),
+              help="How many months to count, up to this one (13 at night catches late corrections).")
+@click.option("--area-code", help="Only this area (default: everything).")
+def refresh_figures(months: int, area_code: str | None) -> None:
+    """Count the figures of the report pages again and store them (safe to rerun)."""
+    from .models import Area
+    from .services import figure_refresh, report_areas
+    from .services.measures import Context
+
+    area = None
+    if area_code:
+        area = db.session.scalar(db.select(Area).where(Area.code == area_code))
+        if area is None:
+            raise click.ClickException(f"unknown area code {area_code}")
+    grids = len(report_areas.grid_ids(area))
+    with click.progressbar(length=grids, label="grids") as bar:
+        stored = figure_refresh.run(area, months, Context.at(), progress=bar.update)
+    click.echo(f"Stored {stored} figures for {grids} grids, {months} month(s).")

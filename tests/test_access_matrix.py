@@ -29,6 +29,7 @@ def _rental(world, person_a, person_b):
         rows[key] = (tenancy.id, agreement.id)
     db.session.commit()
     return template, rows
+REPORTS = {"coordinator": 403, "supervisor": 200, "health": 403, "admin": 200, "anonymous": 302, "landlord": 403}
 
 
 def routes(world, person_a, person_b):
@@ -118,6 +119,20 @@ def routes(world, person_a, person_b):
         ("POST", f"/landlord/tenancies/{tenancy_a}/confirm", {**LANDLORD_ONLY, "landlord": 302}),
         ("POST", "/landlord/check-id", LANDLORD_ONLY),
         ("GET", "/landlord/invite/" + "A" * 28, {r: 404 for r in ROLES}),
+        ("GET", "/station/kpi", REPORTS),
+        ("GET", f"/station/kpi?area={world.town_b.id}", {**REPORTS, "supervisor": 404}),
+        ("GET", "/station/kpi/registration", REPORTS),
+        ("GET", "/station/kpi/cards/missing", REPORTS),
+        ("GET", f"/station/kpi/cards/missing?area={world.grid_b1.id}", {**REPORTS, "supervisor": 404}),
+        ("GET", "/station/kpi/cards/missing/export.xlsx", REPORTS),
+        ("POST", "/station/kpi/refresh", {**REPORTS, "supervisor": 302, "admin": 302}),
+        ("GET", "/station/quality", REPORTS),
+        ("GET", "/station/quality/id_missing", REPORTS),
+        ("GET", f"/station/quality/id_missing?area={world.grid_b1.id}", {**REPORTS, "supervisor": 404}),
+        ("GET", "/station/quality/id_missing/export.xlsx", REPORTS),
+        ("POST", "/station/quality/refresh", {**REPORTS, "supervisor": 302, "admin": 302}),
+        ("GET", "/station/monthly", REPORTS),
+        ("GET", f"/station/monthly?area={world.town_b.id}", {**REPORTS, "supervisor": 404}),
     ]
 
 

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..grid.forms import valid_mobile
 
@@ -38,3 +38,6 @@ class AreaForm(FlaskForm):
     address = StringField(_l("服务站地址"), validators=[Optional(), Length(max=200)])
     phone = StringField(_l("服务站电话"), validators=[Optional(), Length(max=40)])
     hours = StringField(_l("办公时间"), validators=[Optional(), Length(max=100)])
+    estimated_population = IntegerField(_l("估计流动人口数"), validators=[
+        Optional(), NumberRange(0, 1_000_000, message=_l("请填写 0 到 1,000,000 之间的整数"))],
+        render_kw={"inputmode": "numeric"})

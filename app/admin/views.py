@@ -128,7 +128,8 @@ def area_form(area_id: int | None = None):
         form.parent_id.data = int_arg("parent")
     if form.validate_on_submit():
         fields = dict(code=form.code.data, name=form.name.data, address=form.address.data,
-                      phone=form.phone.data, hours=form.hours.data)
+                      phone=form.phone.data, hours=form.hours.data,
+                      estimated_population=form.estimated_population.data)
         try:
             if area:
                 area_service.update(actor(), area.id, **fields)
@@ -157,7 +158,9 @@ def audit():
 def settings():
     typed, errors = {}, {}
     if request.method == "POST":
-        typed = {d.key: request.form.get(d.key, "") for d, _ in settings_service.values()}
+        # A field left out of the form keeps its value (an unticked box is a "no").
+        typed = {d.key: request.form.get(d.key, "") for d, _ in settings_service.values()
+                 if d.key in request.form or d.kind == "bool"}
         try:
             changed = settings_service.update(actor(), typed)
         except ValidationFailed as exc:

@@ -32,6 +32,22 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=1, maximum=60, hint=N_("超过时限的报告在待审核中标为逾期")),
     Definition("landlord.invitation_days", 7, "int", N_("房东邀请链接有效期（天）"), N_("出租房屋与房东"),
                minimum=1, maximum=30),
+    # Figures (services.kpi, services.quality): targets from seeds 001 and 004 (登记率、办证率
+    # ≥ 90 %, 租赁房屋掌握率 ≥ 95 %, 录入率 98–100 %) and the data-quality thresholds.
+    Definition("kpi.target.registration", 95, "percent", N_("登记率目标（％）"), N_("统计与数据质量"),
+               hint=N_("月末在册人数占估计流动人口数的比例")),
+    Definition("kpi.target.cards", 90, "percent", N_("发卡率目标（％）"), N_("统计与数据质量"),
+               hint=N_("在册人员持有便民服务联系卡的比例")),
+    Definition("kpi.target.landlord", 95, "percent", N_("房东确认率目标（％）"), N_("统计与数据质量"),
+               hint=N_("有效租住关系中房东已确认的比例")),
+    Definition("kpi.target.entry", 98, "percent", N_("按时录入率目标（％）"), N_("统计与数据质量"),
+               hint=N_("在录入时限内录入的比例")),
+    Definition("figures.max_age_minutes", 10, "int", N_("统计数据刷新间隔（分钟）"), N_("统计与数据质量"),
+               minimum=1, maximum=1440, hint=N_("本月的统计数据超过这个时间后，打开页面时重新计算")),
+    Definition("quality.pending_days", 7, "int", N_("待审核超过几天列为超期"), N_("统计与数据质量"),
+               minimum=1, maximum=365),
+    Definition("quality.id_exempt_under_age", 16, "int", N_("未满几周岁可以没有身份证号码"), N_("统计与数据质量"),
+               minimum=0, maximum=18, hint=N_("居民身份证自 16 周岁起必须申领")),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}

@@ -5,6 +5,7 @@ from .card import Card, UnlockAttempt
 from .change_request import ChangeRequest
 from .dwelling import Dwelling, Landlord, Tenancy
 from .landlord import Agreement, AgreementTemplate, LandlordInvitation, SweepVisit
+from .figure import GridFigure
 from .person import Movement, Person, Relation
 from .setting import Setting
 from .user import Role, User
@@ -13,4 +14,5 @@ __all__ = [
     "Area", "AreaLevel", "user_grids", "AuditLog", "Card", "UnlockAttempt", "ChangeRequest", "Dwelling", "Landlord",
     "Tenancy", "Movement", "Person", "Relation", "Role", "Setting", "User",
     "Agreement", "AgreementTemplate", "LandlordInvitation", "SweepVisit",
+    "GridFigure",
 ]

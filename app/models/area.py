@@ -42,6 +42,8 @@ class Area(db.Model):
     address = db.Column(db.String(200))
     phone = db.Column(db.String(40))
     hours = db.Column(db.String(100))
+    # Grids: how many migrants are thought to live there (the registration rate's base).
+    estimated_population = db.Column(db.Integer)
 
     parent = db.relationship("Area", remote_side=[id], backref="children")
 

@@ -49,6 +49,7 @@ class Person(db.Model):
         db.Index("ix_person_phone", "phone"),
         db.Index("ix_person_grid_arrived", "grid_id", "arrived_on"),
         db.Index("ix_person_grid_left", "grid_id", "left_on"),
+        db.Index("ix_person_entered_at", "entered_at"),
     )
 
     @property

@@ -5,11 +5,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Area, AreaLevel
-from . import audit
+from . import audit, figures
 from .context import Actor
 from .errors import NotFound, ValidationFailed
 
-EDITABLE = ("code", "name", "address", "phone", "hours")
+EDITABLE = ("code", "name", "address", "phone", "hours", "estimated_population")
 
 
 def child_path(parent: Area | None) -> str:
@@ -18,7 +18,7 @@ def child_path(parent: Area | None) -> str:
 
 def create(actor: Actor, *, parent_id: int | None, code: str, name: str, level: str | None = None,
            address: str | None = None, phone: str | None = None, hours: str | None = None,
-           commit: bool = True) -> Area:
+           estimated_population: int | None = None, commit: bool = True) -> Area:
     parent = db.session.get(Area, parent_id) if parent_id else None
     if parent_id and parent is None:
         raise ValidationFailed({"parent_id": "上级区域不存在"})
@@ -38,7 +38,8 @@ def create(actor: Actor, *, parent_id: int | None, code: str, name: str, level: 
     if errors:
         raise ValidationFailed(errors)
     area = Area(code=code, name=name, level=expected.value, parent=parent, path=child_path(parent),
-                address=address or None, phone=phone or None, hours=hours or None)
+                address=address or None, phone=phone or None, hours=hours or None,
+                estimated_population=_estimate(estimated_population, expected.value))
     db.session.add(area)
     db.session.flush()
     audit.record(actor, "area.create", "area", area.id, None, audit.snapshot(area))
@@ -62,11 +63,23 @@ def update(actor: Actor, area_id: int, **fields) -> Area:
         value = fields.get(key)
         setattr(area, key, value.strip() if isinstance(value, str) and value.strip() else (value or None))
     area.code, area.name = code, fields["name"].strip()
+    area.estimated_population = _estimate(fields.get("estimated_population"), area.level)
     old, new = audit.changed_only(before, audit.snapshot(area, list(EDITABLE)))
     if new:
         audit.record(actor, "area.update", "area", area.id, old, new)
+    if "estimated_population" in new:  # the registration rate's base changed
+        figures.forget(area.id, ["grids.estimate"])
     db.session.commit()
     return area
+
+
+def _estimate(value, level: str) -> int | None:
+    """Only grids hold an estimated population (areas above sum their grids')."""
+    if value is None or level != AreaLevel.GRID.value:
+        return None
+    if not isinstance(value, int) or not 0 <= value <= 1_000_000:
+        raise ValidationFailed({"estimated_population": "请填写 0 到 1,000,000 之间的整数"})
+    return value
 
 
 def tree() -> list[Area]:

@@ -24,7 +24,7 @@ from ..domain.idcard import make_id_number
 from ..extensions import db
 from ..domain import cards as card_rules
 from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
-from . import accounts, areas, audit, demo_rental
+from . import accounts, areas, audit, demo_figures, demo_rental
 from .cards import code_digest, token_digest
 from .context import Actor
 
@@ -161,7 +161,7 @@ def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, 
             "id": pid, "id_number": number,
             "name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
             "sex": "M" if sex else "F", "birth_date": born, "ethnicity": "01" if rng.random() < 0.9 else rng.choice(ETHNICITIES)[0],
-            "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}", "hukou_area_code": number[:6],
+            "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}", "hukou_area_code": demo_figures.household_code(number[:6], pid),
             "hukou_address": f"{rng.randrange(1, 99)}组{rng.randrange(1, 200)}号",
             "marital_status": rng.choice(MARITAL_STATUS[:4])[0], "education": rng.choice(EDUCATION)[0],
             "occupation": rng.choice(JOBS), "reason_for_coming": rng.choice(REASONS_FOR_COMING[:4])[0],
@@ -173,7 +173,8 @@ def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, 
         })
         moves.append({"person_id": pid, "kind": "arrive", "on_date": arrived, "to_dwelling_id": dwelling_id,
                       "to_grid_id": grid.id, "recorded_at": now})
-        tenancies.append({"person_id": pid, "dwelling_id": dwelling_id, "start_on": arrived, "end_on": left_on})
+        tenancies.append({"person_id": pid, "dwelling_id": dwelling_id, "start_on": arrived, "end_on": left_on,
+                          "confirmed_by_landlord_at": demo_figures.confirmed_at(pid, arrived, now)})
         if left:
             moves.append({"person_id": pid, "kind": "leave", "on_date": left_on, "from_dwelling_id": dwelling_id,
                           "from_grid_id": grid.id, "destination": "返回户籍地", "reason": "return_home", "recorded_at": now})
@@ -249,14 +250,17 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
             token, code = next(secrets)
             if person["status"] == "present":
                 card_rows.append({"person_id": person["id"], "token_hash": token_digest(token),
-                                  "code_hash": code_digest(code), "issued_at": person["entered_at"]})
+                                  "code_hash": code_digest(code), "issued_at": person["entered_at"],
+                                  "printed_at": demo_figures.printed_at(person["id"], person["entered_at"], utcnow())})
         _write(Card.__table__, card_rows)
         done += len(people)
         if progress:
             progress(len(people))
+    demo_figures.set_estimates(seed_value)
     _restore_after_bulk_load(deferred)
     _reset_sequences()
     demo_rental.seed(actor, grids, PASSWORD, seed_value)
+    demo_figures.add_faulty_records(actor, grids, utcnow())
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
     db.session.commit()

@@ -57,9 +57,8 @@ def seed(actor: Actor, grids: list, password: str, seed_value: int) -> None:
     tenancies = db.session.scalars(select(Tenancy).join(Person, Person.id == Tenancy.person_id).where(
         Tenancy.dwelling_id.in_(owned[1] + owned[2]), Tenancy.end_on.is_(None), Person.status == "present")
         .order_by(Tenancy.id)).all()
-    for i, tenancy in enumerate(tenancies):
-        if i % 2 == 0:
-            tenancy.confirmed_by_landlord_at = now - dt.timedelta(days=rng.randrange(1, 60))
+    for i, tenancy in enumerate(tenancies):  # whatever the bulk load decided for them
+        tenancy.confirmed_by_landlord_at = now - dt.timedelta(days=rng.randrange(1, 60)) if i % 2 == 0 else None
     db.session.add(Agreement(dwelling_id=owned[1][1], landlord_id=1, template=template, signed_name=LANDLORDS[0][1],
                              signed_at=now - dt.timedelta(days=20), signed_ip="127.0.0.1"))
     _sweeps(rng, grids[:2], today)

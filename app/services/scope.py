@@ -150,3 +150,10 @@ def get_landlord_tenancy(user: User, tenancy_id: int) -> Tenancy:
     if tenancy is None:
         raise NotFound("tenancy")
     return tenancy
+def get_area(user: User, area_id: int) -> Area:
+    """An area the user may see (reports choose any of them), else NotFound."""
+    _check_key(area_id)
+    area = db.session.scalars(areas(user).where(Area.id == area_id)).first()
+    if area is None:
+        raise NotFound("area")
+    return area

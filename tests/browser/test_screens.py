@@ -39,12 +39,15 @@ LANDLORD_PAGES = [("home", "/landlord/"), ("dwelling", "{landlord_dwelling}"), (
                   ("dispute", "{landlord_dispute}"), ("departure", "{landlord_departure}"),
                   ("agreement", "{landlord_agreement}")]
 COMMON = [("offline", "/offline")]
+REPORTS = [("kpi", "/station/kpi"), ("kpi-detail", "/station/kpi/registration"),
+           ("kpi-list", "/station/kpi/registration/counted"), ("quality", "/station/quality"),
+           ("monthly", "/station/monthly")]
 
 PAGES_BY_ROLE = {
     "coordinator": GRID_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + COMMON,
+    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + REPORTS + COMMON,
     "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + COMMON,
+    "admin": GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + REPORTS + COMMON,
     "landlord": LANDLORD_PAGES + COMMON,
 }
 

@@ -1,0 +1,126 @@
+"""The lists behind the figures: who was counted, or who is missing, for one area and
+month. A list is a source and a condition of ``services.measures``, the same ones its
+figure counts, so the two always agree."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..domain.months import Month
+from ..extensions import db
+from ..models import Area, ChangeRequest, Dwelling, Person, Tenancy
+from .measures import Condition, Context, Source
+from .search import Page
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Where a listed record is put right: ``url_for(endpoint, **{arg: row.<attr>})``."""
+
+    endpoint: str
+    arg: str
+    attr: str
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
+class ListDef:
+    key: str
+    title: str
+    source: Source
+    condition: Condition
+    kind: str = "person"  # what the list shows: person, tenancy or change (a pending report)
+    detail: Callable[[list, Context, Month], dict[int, object]] | None = None
+    fix: Fix | None = None
+
+
+@dataclass
+class Row:
+    obj: object  # Person, Tenancy or ChangeRequest
+    person: Person | None
+    detail: object = None
+
+    @property
+    def grid(self) -> Area | None:
+        if isinstance(self.obj, Tenancy):
+            return self.obj.dwelling.grid if self.obj.dwelling else None
+        if isinstance(self.obj, ChangeRequest):
+            return self.obj.grid
+        return self.obj.grid
+
+    def value(self, attr: str):
+        return getattr(self.obj, attr)
+
+
+def _ordered(kind: str, found):
+    """Ids of ``found`` in the order the list shows them."""
+    if kind == "tenancy":  # by tenant: the matches carry them, no second pass over tenancies
+        return select(found.c.id).join(Person, Person.id == found.c.person_id).order_by(Person.name, found.c.id)
+    if kind == "change":
+        return (select(ChangeRequest.id).join(found, found.c.id == ChangeRequest.id)
+                .order_by(ChangeRequest.created_at, ChangeRequest.id))
+    return select(Person.id).join(found, found.c.id == Person.id).order_by(Person.name, Person.id)
+
+
+# Up to this many matches, they are found first and then sorted (milliseconds); above it
+# the database walks the name index and tests each person it meets (as services.search).
+SORT_ALL_UP_TO = 10_000
+
+
+def _in_order(listing: "ListDef", ctx: Context, month: Month, total: int):
+    matches = _matches(listing, ctx, month)
+    if total <= SORT_ALL_UP_TO:
+        matches = select(matches).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+    return _ordered(listing.kind, matches)
+
+
+def _load(kind: str, ids: list[int]) -> list:
+    if kind == "tenancy":
+        stmt = select(Tenancy).options(joinedload(Tenancy.person),
+                                       joinedload(Tenancy.dwelling).joinedload(Dwelling.grid).joinedload(Area.parent),
+                                       joinedload(Tenancy.dwelling).joinedload(Dwelling.landlord))
+        model = Tenancy
+    elif kind == "change":
+        stmt = select(ChangeRequest).options(joinedload(ChangeRequest.person),
+                                             joinedload(ChangeRequest.grid).joinedload(Area.parent))
+        model = ChangeRequest
+    else:
+        stmt = select(Person).options(joinedload(Person.grid).joinedload(Area.parent), joinedload(Person.dwelling))
+        model = Person
+    by_id = {o.id: o for o in db.session.scalars(stmt.where(model.id.in_(ids))).unique()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _rows(listing: ListDef, objects: list, ctx: Context, month: Month) -> list[Row]:
+    details = listing.detail(objects, ctx, month) if listing.detail and objects else {}
+    return [Row(o, o if isinstance(o, Person) else o.person, details.get(o.id)) for o in objects]
+
+
+def _matches(listing: ListDef, ctx: Context, month: Month):
+    t = listing.source.table(ctx)
+    columns = [t.c.id, t.c.person_id] if listing.kind == "tenancy" else [t.c.id]
+    return select(*columns).where(listing.condition(t.c, month, ctx)).subquery("matches")
+
+
+def count(listing: ListDef, ctx: Context, month: Month) -> int:
+    return db.session.scalar(select(func.count()).select_from(_matches(listing, ctx, month)))
+
+
+def page(listing: ListDef, ctx: Context, month: Month, number: int = 1, per_page: int = 50) -> Page:
+    """One page of the list over ``ctx``'s grids, and how many rows it has in all."""
+    total = count(listing, ctx, month)
+    number = max(1, min(number, math.ceil(total / per_page) or 1))
+    ids = list(db.session.scalars(_in_order(listing, ctx, month, total).limit(per_page)
+                                  .offset((number - 1) * per_page))) if total else []
+    return Page(_rows(listing, _load(listing.kind, ids), ctx, month), total, number, per_page)
+
+
+def every_row(listing: ListDef, ctx: Context, month: Month, chunk: int = 1000) -> Iterator[Row]:
+    """The whole list, in order, read ``chunk`` rows at a time (for exports)."""
+    ids = list(db.session.scalars(_in_order(listing, ctx, month, 0)))
+    for start in range(0, len(ids), chunk):
+        yield from _rows(listing, _load(listing.kind, ids[start:start + chunk]), ctx, month)

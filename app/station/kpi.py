@@ -1,0 +1,76 @@
+"""The KPI dashboard: every rate of an area and month, its trend, its parts, its lists."""
+from __future__ import annotations
+
+from flask import abort, redirect, request
+
+from ..services import figure_lists, kpi
+from ..web import int_arg, render, roles_required, tr, xlsx_download
+from . import bp
+from .reports import REPORTERS, export_sheet, selection
+
+
+def _kpi(key: str) -> kpi.Kpi:
+    found = kpi.BY_KEY.get(key)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _list_of(key: str, part: str):
+    """The KPI, its list ``part`` (404 for neither) and the area and month asked for."""
+    k = _kpi(key)
+    listing = k.lists().get(part)
+    if listing is None:
+        abort(404)
+    return k, listing, selection()
+
+
+@bp.get("/kpi")
+@roles_required(*REPORTERS)
+def kpi_dashboard():
+    sel = selection()
+    report = kpi.report(sel.area, sel.coverage, sel.month, sel.ctx)
+    return render("station/kpi.html", sel=sel, report=report)
+
+
+@bp.post("/kpi/refresh")
+@roles_required(*REPORTERS)
+def kpi_refresh():
+    """Count this month's figures again now (the page shows when they were counted)."""
+    sel = selection()
+    kpi.report(sel.area, sel.coverage, sel.ctx.current, sel.ctx, refresh=True)
+    back = request.form.get("key")
+    target = "station.kpi_detail" if back in kpi.BY_KEY else "station.kpi_dashboard"
+    return redirect(sel.url(target, **({"key": back} if back in kpi.BY_KEY else {})))
+
+
+@bp.get("/kpi/<key>")
+@roles_required(*REPORTERS)
+def kpi_detail(key: str):
+    k = _kpi(key)
+    sel = selection()
+    report = kpi.report(sel.area, sel.coverage, sel.month, sel.ctx, kpis=(k,))
+    return render("station/kpi_detail.html", sel=sel, report=report, k=report.kpis[0],
+                  label=tr(k.text(k.label, sel.ctx.setting)))
+
+
+@bp.get("/kpi/<key>/<part>")
+@roles_required(*REPORTERS)
+def kpi_list(key: str, part: str):
+    k, listing, sel = _list_of(key, part)
+    page = figure_lists.page(listing, sel.list_ctx, sel.month, int_arg("page", 1) or 1)
+    return render("station/figure_list.html", sel=sel, listing=listing, page=page,
+                  title=tr(k.text(listing.title, sel.ctx.setting)), back=sel.url("station.kpi_detail", key=key),
+                  back_label=tr(k.text(k.label, sel.ctx.setting)),
+                  export=sel.url("station.kpi_export", key=key, part=part),
+                  page_url=lambda n: sel.url("station.kpi_list", key=key, part=part, page=n))
+
+
+@bp.get("/kpi/<key>/<part>/export.xlsx")
+@roles_required(*REPORTERS)
+def kpi_export(key: str, part: str):
+    k, listing, sel = _list_of(key, part)
+    title = tr(k.text(listing.title, sel.ctx.setting))
+    rows = figure_lists.every_row(listing, sel.list_ctx, sel.month)
+    return xlsx_download(f"{title}-{sel.month.key}", [export_sheet(title, rows, listing.kind)])
+

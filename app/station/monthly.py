@@ -1,0 +1,15 @@
+"""The monthly statistical report (月报) of an area, as a page to print."""
+from __future__ import annotations
+
+from ..services import kpi, monthly as monthly_service, quality
+from ..web import render, roles_required
+from . import bp
+from .reports import REPORTERS, selection
+
+
+@bp.get("/monthly")
+@roles_required(*REPORTERS)
+def monthly():
+    sel = selection(default="previous")
+    report = monthly_service.report(sel.area, sel.coverage, sel.month, sel.ctx)
+    return render("station/monthly.html", sel=sel, report=report, rules=quality.RULES, kpi_by_key=kpi.BY_KEY)

@@ -1,0 +1,63 @@
+"""The estimated population (the registration rate's base) in the admin's area form, and
+the command that counts every figure again."""
+from sqlalchemy import func, select
+
+from app.domain.clock import utcnow
+from app.domain.months import Month
+from app.extensions import db
+from app.models import AuditLog, GridFigure
+from app.services import figures, kpi
+from app.services.measures import Context
+
+
+def test_the_admin_enters_a_grids_estimate_and_the_rate_follows(login, world):
+    for i in range(3):
+        world.person(f"人{i}", seq=i + 1, entered_at=utcnow())
+    admin = login("admin")
+    page = admin.get(f"/admin/areas/{world.grid_a1.id}").get_data(as_text=True)
+    assert 'name="estimated_population"' in page
+    assert 'name="estimated_population"' not in admin.get(f"/admin/areas/{world.town_a.id}").get_data(as_text=True)
+    ctx = Context.at()
+    month = ctx.current
+    coverage = figures.Coverage.of(world.grid_a1)
+    assert kpi.report(world.grid_a1, coverage, month, ctx).kpis[0].month.rate is None  # no estimate yet
+
+    r = admin.post(f"/admin/areas/{world.grid_a1.id}", data={"code": "A1", "name": "第1网格",
+                                                              "estimated_population": "4"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert world.grid_a1.estimated_population == 4
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "area.update")).one()
+    assert entry.after == {"estimated_population": 4}
+    # the stored estimate was dropped: the next page counts the new one
+    assert kpi.report(world.grid_a1, coverage, month, Context.at()).kpis[0].month.rate == 75.0
+
+
+def test_bad_estimates_are_refused_with_the_input_kept(login, world):
+    admin = login("admin")
+    for bad in ("-1", "abc", "2000000", "1.5"):
+        r = admin.post(f"/admin/areas/{world.grid_a1.id}", data={"code": "A1", "name": "第1网格",
+                                                                  "estimated_population": bad})
+        assert r.status_code == 200 and "estimated_population" in r.get_data(as_text=True), bad
+    db.session.expire_all()
+    assert world.grid_a1.estimated_population is None
+    blank = admin.post(f"/admin/areas/{world.grid_a1.id}", data={"code": "A1", "name": "第1网格",
+                                                                 "estimated_population": ""})
+    assert blank.status_code == 302
+
+
+def test_refresh_figures_counts_every_month_asked_for(app, world):
+    world.person("甲", seq=1, entered_at=utcnow())
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["refresh-figures", "--months", "3"])
+    assert result.exit_code == 0, result.output
+    months = Month.of(Context.at().today).last(3)
+    stored = dict(db.session.execute(select(GridFigure.month, func.count()).group_by(GridFigure.month)).all())
+    assert set(stored) == {m.first for m in months}
+    assert f"for 3 grids, 3 month(s)" in result.output
+    again = runner.invoke(args=["refresh-figures", "--months", "3"])  # rerunning is safe
+    assert again.exit_code == 0
+    assert dict(db.session.execute(select(GridFigure.month, func.count()).group_by(GridFigure.month)).all()) == stored
+    one = runner.invoke(args=["refresh-figures", "--area-code", "A1"])
+    assert one.exit_code == 0 and "for 1 grids" in one.output
+    assert runner.invoke(args=["refresh-figures", "--area-code", "nope"]).exit_code != 0
