@@ -4,6 +4,7 @@ from .audit import AuditLog
 from .card import Card, UnlockAttempt
 from .change_request import ChangeRequest
 from .dwelling import Dwelling, Landlord, Tenancy
+from .ledger import AuditSample, AuditSampleItem, PeopleImport
 from .person import Movement, Person, Relation
 from .setting import Setting
 from .user import Role, User
@@ -11,4 +12,5 @@ from .user import Role, User
 __all__ = [
     "Area", "AreaLevel", "user_grids", "AuditLog", "Card", "UnlockAttempt", "ChangeRequest", "Dwelling", "Landlord",
     "Tenancy", "Movement", "Person", "Relation", "Role", "Setting", "User",
+    "AuditSample", "AuditSampleItem", "PeopleImport",
 ]
