@@ -46,3 +46,9 @@ def record(actor: Actor, action: str, entity: str, entity_id: int | None,
     )
     db.session.add(entry)
     return entry
+
+
+def row(actor: Actor, action: str, entity: str, entity_id: int | None, after: dict | None, at) -> dict:
+    """An audit row as a plain dict, for writes made in bulk (``services.bulk``)."""
+    return {"at": at, "user_id": actor.user_id, "actor": actor.label, "action": action, "entity": entity,
+            "entity_id": entity_id, "before": None, "after": _plain(after), "ip": actor.ip}

@@ -204,3 +204,24 @@ def reports(person_id: int, limit: int = 10) -> list[ChangeRequest]:
 def coordinator_phone(grid_id: int) -> str | None:
     return db.session.scalar(select(User.phone).join(user_grids, user_grids.c.user_id == User.id).where(
         user_grids.c.area_id == grid_id, User.active.is_(True), User.phone.is_not(None)).order_by(User.id).limit(1))
+
+
+def issue_many(actor: Actor, person_ids: list[int], now: dt.datetime) -> list[dict]:
+    """Cards for people registered in bulk (an import), as registration issues them: one
+    each, secrets set now and replaced at printing. Returns the rows to write; short
+    codes already taken are drawn again, checked with one query for the whole batch."""
+    rows = []
+    for person_id in person_ids:
+        rows.append({"person_id": person_id, "token_hash": token_digest(rules.new_token()),
+                     "code_hash": code_digest(rules.new_short_code()), "issued_at": now,
+                     "issued_by_id": actor.user_id})
+    while True:
+        hashes = [r["code_hash"] for r in rows]
+        taken = set(db.session.scalars(select(Card.code_hash).where(Card.code_hash.in_(hashes))))
+        doubled = {h for h in hashes if hashes.count(h) > 1} if len(set(hashes)) < len(hashes) else set()
+        clashes = taken | doubled
+        if not clashes:
+            return rows
+        for r in rows:
+            if r["code_hash"] in clashes:
+                r["code_hash"] = code_digest(rules.new_short_code())

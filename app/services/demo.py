@@ -6,15 +6,13 @@ chunks and written with one bulk statement per chunk (``COPY`` on PostgreSQL).
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
-import io
 import math
 import random
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from ..domain import divisions
 from ..domain.choices import (EDUCATION, ETHNICITIES, EXPECTED_STAY, MARITAL_STATUS,
@@ -25,6 +23,7 @@ from ..extensions import db
 from ..domain import cards as card_rules
 from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
 from . import accounts, areas, audit
+from .bulk import write as _write
 from .cards import code_digest, token_digest
 from .context import Actor
 
@@ -109,25 +108,6 @@ def _region_codes(rng: random.Random) -> list[str]:
     current = [d.code for p in ("34", "41", "51", "36", "43", "42", "52", "33")
                for c in divisions.children(p) for d in divisions.children(c.code)]
     return current + ["342101", "412701", "513021"]  # retired: 阜阳地区 阜阳市, 周口地区 周口市, 达县
-
-
-def _write(table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    bind = db.session.connection()
-    if bind.dialect.name == "postgresql":
-        columns = list(rows[0])
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow(["\\N" if row[c] is None else row[c] for c in columns])
-        buffer.seek(0)
-        raw = bind.connection.driver_connection
-        with raw.cursor().copy(
-                f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')') as copy:
-            copy.write(buffer.getvalue())
-    else:
-        db.session.execute(insert(table), rows)
 
 
 def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, list[int]],
