@@ -126,13 +126,16 @@ def import_issues(job_id: int):
     except ValidationFailed as exc:
         flash(tr(next(iter(exc.errors.values()))), "error")
         return redirect(url_for("station.import_job", job_id=job.id))
+    return xlsx_download(gettext("导入问题"), [issues_sheet(analysis)])
+
+
+def issues_sheet(analysis) -> Sheet:
     rows = []
     for row in analysis.with_issues:
         problems = [tr(i.message) for i in row.errors] + [gettext("提醒：") + tr(i.message) for i in row.warnings]
         rows.append([row.line, gettext(STATUS_LABELS[row.status]), "；".join(problems), *analysis.raw[row.line]])
     headers = [gettext("原行号"), gettext("结果"), gettext("问题")] + [str(h) for h in analysis.header]
-    return xlsx_download(gettext("导入问题"), [Sheet(gettext("导入问题"), headers, rows,
-                                                 widths=[8, 10, 50] + [16] * len(analysis.header))])
+    return Sheet(gettext("导入问题"), headers, rows, widths=[8, 10, 50] + [16] * len(analysis.header))
 
 
 def _stored_issues(job):
