@@ -8,3 +8,4 @@ from flask import Blueprint
 bp = Blueprint("grid", __name__, url_prefix="/grid")
 
 from . import cards, dwellings, home, people, pickers, queue  # noqa: E402,F401
+from . import export  # noqa: E402,F401
