@@ -28,6 +28,14 @@ class Definition:
 DEFINITIONS: tuple[Definition, ...] = (
     Definition("person.entry_hours", 24, "int", N_("信息采集后录入时限（小时）"), N_("人员登记"),
                minimum=1, maximum=720, hint=N_("登记制度要求采集后 24 小时内录入")),
+    Definition("staff.reward_collected", 0.5, "decimal", N_("每采集一条记录的奖励（元）"), N_("工作量与抽查"),
+               minimum=0, maximum=1000),
+    Definition("staff.reward_entered", 1.0, "decimal", N_("每录入一条记录的奖励（元）"), N_("工作量与抽查"),
+               minimum=0, maximum=1000),
+    Definition("staff.reward_approved", 1.5, "decimal", N_("每条审核合格记录的奖励（元）"), N_("工作量与抽查"),
+               minimum=0, maximum=1000, hint=N_("抽查核实为合格的记录")),
+    Definition("audit.sample_size", 20, "int", N_("每个网格每次抽查的记录数"), N_("工作量与抽查"),
+               minimum=1, maximum=500),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}
