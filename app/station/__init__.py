@@ -6,3 +6,4 @@ bp = Blueprint("station", __name__, url_prefix="/station")
 from . import views  # noqa: E402,F401
 from . import imports  # noqa: E402,F401
 from . import staff  # noqa: E402,F401
+from . import audits  # noqa: E402,F401
