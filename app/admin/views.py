@@ -155,7 +155,8 @@ def audit():
 def settings():
     typed, errors = {}, {}
     if request.method == "POST":
-        typed = {d.key: request.form.get(d.key, "") for d, _ in settings_service.values()}
+        # Only what was posted: a form without some setting leaves it as it is.
+        typed = {d.key: request.form[d.key] for d, _ in settings_service.values() if d.key in request.form}
         try:
             changed = settings_service.update(actor(), typed)
         except ValidationFailed as exc:

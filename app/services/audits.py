@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain import sampling
 from ..domain.clock import month_bounds, utcnow
+from ..domain.text import N_
 from ..extensions import db
 from ..models import AuditSample, AuditSampleItem, Person, User
 from . import audit, scope, settings
@@ -40,7 +41,7 @@ def draw(actor: Actor, user: User, grid_ids: list[int], *, month: dt.date | None
     """One sample per grid (each grid must be in the user's scope); one seed for them all."""
     grids = [scope.get_grid(user, g) for g in grid_ids]
     if not grids:
-        raise ValidationFailed({"grid_id": "请选择网格"})
+        raise ValidationFailed({"grid_id": N_("请选择网格")})
     seed = seed or sampling.new_seed()
     size = size or settings.get("audit.sample_size")
     month = month_bounds(month)[0] if month else None
@@ -112,9 +113,9 @@ def check(actor: Actor, user: User, item_id: int, result: str, note: str | None)
     item = get_item(user, item_id)
     note = (note or "").strip()[:200] or None
     if result not in RESULTS:
-        raise ValidationFailed({"result": "请选择合格或不合格"})
+        raise ValidationFailed({"result": N_("请选择合格或不合格")})
     if result == "fail" and not note:
-        raise ValidationFailed({"note": "不合格时请写明问题，协管员据此整改"})
+        raise ValidationFailed({"note": N_("不合格时请写明问题，协管员据此整改")})
     before = {"result": item.result, "note": item.note}
     item.result, item.note, item.checked_by_id, item.checked_at = result, note, actor.user_id, utcnow()
     item.fixed_at = item.fixed_by_id = None  # a new verdict: a fail must be fixed again
@@ -136,7 +137,7 @@ def to_fix(user: User) -> list[AuditSampleItem]:
 def mark_fixed(actor: Actor, user: User, item_id: int) -> AuditSampleItem:
     item = get_item(user, item_id)
     if item.result != "fail":
-        raise ValidationFailed({"result": "只有不合格的记录需要整改"})
+        raise ValidationFailed({"result": N_("只有不合格的记录需要整改")})
     item.fixed_at, item.fixed_by_id = utcnow(), actor.user_id
     audit.record(actor, "audit.fixed", "audit_sample_item", item.id, None, {"person_id": item.person_id})
     db.session.commit()
