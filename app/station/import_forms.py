@@ -6,7 +6,20 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 
+import re
+
 from ..domain import ledger_columns, ledger_values
+from ..domain.masking import mask_id_number
+
+_ID_LIKE = re.compile(r"^\d{15}(\d{2}[\dX])?$")
+
+
+def shown(cell) -> str:
+    """A cell as the pages show it: what looks like an identity number is masked (the
+    user has the file; the page needs only enough to tell the columns apart)."""
+    text = ledger_values.text(cell)
+    compact = text.replace(" ", "").upper()
+    return mask_id_number(compact) if _ID_LIKE.match(compact) else text
 
 
 class UploadForm(FlaskForm):
@@ -49,7 +62,7 @@ def settings_form(job, preview, grids, posted: bool = False) -> SettingsForm:
     samples = preview.sample(job.header_row, 3)
     for i in range(min(width, 80)):
         header = ledger_values.text(preview.header[i]) if i < len(preview.header) else ""
-        seen = "、".join(v for v in (ledger_values.text(r[i])[:20] for r in samples if i < len(r)) if v)
+        seen = "、".join(v for v in (shown(r[i])[:20] for r in samples if i < len(r)) if v)
         label = gettext("第 %(n)d 列", n=i + 1) + (f"：{header}" if header else "")
         setattr(Form, f"col_{i}", SelectField(label, choices=options, default=mapping.get(i, ""),
                                               description=seen))
@@ -60,7 +73,7 @@ def settings_form(job, preview, grids, posted: bool = False) -> SettingsForm:
         form.header_row.data = job.header_row
         form.grid_id.data = job.grid_id
     form.header_row.choices = [("", gettext("（没有找到，请选择）"))] + [
-        (i, gettext("第 %(n)d 行", n=i + 1) + "：" + " | ".join(ledger_values.text(c)[:12] for c in row[:4] if c not in ("", None))[:60])
+        (i, gettext("第 %(n)d 行", n=i + 1) + "：" + " | ".join(shown(c)[:12] for c in row[:4] if c not in ("", None))[:60])
         for i, row in enumerate(preview.rows[:ledger_columns.SCAN_ROWS])]
     form.grid_id.choices = [("", gettext("按表中的“网格”列"))] + [(g.id, g.label) for g in grids]
     return form

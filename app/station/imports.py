@@ -17,7 +17,7 @@ from ..services.errors import ValidationFailed
 from ..services.export import Sheet
 from ..web import actor, render, roles_required, tr, xlsx_download
 from . import bp
-from .import_forms import UploadForm, settings_form
+from .import_forms import UploadForm, settings_form, shown
 
 IMPORTERS = ("coordinator", "supervisor", "admin")
 STATUS_LABELS = {"ready": N_("可导入"), "duplicate": N_("重复"), "error": N_("有错误")}
@@ -51,7 +51,7 @@ def imports():
 def _job_page(job, form=None, preview=None, analysis=None, problems=()):
     return render("station/import.html", job=job, form=form, preview=preview, problems=problems,
                   summary=job.summary, earlier=service.earlier_import(job), issue_text=issue_text,
-                  status_labels=STATUS_LABELS)
+                  status_labels=STATUS_LABELS, shown=shown)
 
 
 def issue_text(issue: dict) -> str:

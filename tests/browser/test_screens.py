@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from app.domain.idcard import make_id_number
 from app.services import people as people_service
-from app.services import transfers
+from app.services import audits, transfers
 from app.services.context import Actor
 
 GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person", "{person}"),
@@ -26,14 +26,17 @@ GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person",
 KNOWN_SMALL_TARGETS: set[str] = set()
 
 STATION = [("station", "/station/")]
+# Ledgers and staff (issue 7): import, staff work, audits.
+LEDGER_PAGES = [("imports", "/station/imports"), ("staff", "/station/staff"), ("audit-fixes", "/station/audits/fixes")]
+AUDIT_PAGES = [("audits", "/station/audits"), ("audit-sample", "{sample}"), ("audit-report", "/station/audits/report")]
 ADMIN_PAGES = [("users", "/admin/users"), ("areas", "/admin/areas"), ("audit", "/admin/audit")]
 COMMON = [("offline", "/offline")]
 
 PAGES_BY_ROLE = {
-    "coordinator": GRID_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + COMMON,
+    "coordinator": GRID_PAGES + LEDGER_PAGES + COMMON,
+    "supervisor": GRID_PAGES + STATION + LEDGER_PAGES + AUDIT_PAGES + COMMON,
     "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + ADMIN_PAGES + COMMON,
+    "admin": GRID_PAGES + STATION + ADMIN_PAGES + LEDGER_PAGES + AUDIT_PAGES + COMMON,
 }
 
 
@@ -66,7 +69,14 @@ def scene(world):
                       world.grid_b1.id, "本人已搬到留下社区，在留和路的工地上班")
     elsewhere = world.person("王五", grid=world.grid_b1, seq=3)
     transfers.request(me, coordinator, elsewhere.id_number, world.grid_a1.id, "现住文一路")
-    return {"person": f"/grid/people/{parent.id}"}
+
+    # An audit sample of grid A1 with one record failed (it shows on the coordinator's fix list).
+    supervisor = world.users["supervisor"]
+    boss = Actor(supervisor.id, "supervisor", "127.0.0.1")
+    sample = audits.draw(boss, supervisor, [world.grid_a1.id], seed=2026)[0]
+    audits.check(boss, supervisor, sample.items[0].id, "fail", "电话号码已停机，住址门牌号与实际不符，请核实后更正")
+    audits.check(boss, supervisor, sample.items[1].id, "pass", None)
+    return {"person": f"/grid/people/{parent.id}", "sample": f"/station/audits/{sample.id}"}
 
 
 # WCAG contrast ratio of an element's text against the first opaque background behind it.
