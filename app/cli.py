@@ -138,7 +138,7 @@ def _import_people(path, username, grid_code, sheet, dry_run, errors_path) -> No
             click.echo("Dry run: nothing written.")
             return
         with click.progressbar(length=result.count("ready"), label="importing") as bar:
-            people_import.run(actor, user, job, progress=bar.update)
+            people_import.run(actor, user, job, progress=bar.update, analysis=result)
         click.echo(f"Imported {job.imported} people.")
     except (ValidationFailed, NotFound) as exc:
         message = "; ".join(tr(m) for m in exc.errors.values()) if isinstance(exc, ValidationFailed) else "not in scope"

@@ -49,11 +49,13 @@ class Row:
 
 
 def _is_blank(cells: dict) -> bool:
-    return all(values.text(v) == "" for v in cells.values())
+    return all(v is None or (isinstance(v, str) and not v.strip()) or values.text(v) == "" for v in cells.values())
 
 
 def _is_repeated_header(cells: dict) -> bool:
     """Printed ledgers repeat the header on every page; pasted together, it reappears."""
+    if field_for(cells.get("name")) != "name" and field_for(cells.get("id_number")) != "id_number":
+        return False  # the usual row, decided with two look-ups
     return sum(1 for key, v in cells.items() if field_for(v) == key) >= 2
 
 

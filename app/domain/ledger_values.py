@@ -45,8 +45,12 @@ def text(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    out = unicodedata.normalize("NFKC", str(value)).replace("\x00", "")
-    out = _SPACES.sub(" ", out).strip()
+    out = str(value)
+    if not out.isascii() and not unicodedata.is_normalized("NFKC", out):
+        out = unicodedata.normalize("NFKC", out)
+    out = out.replace("\x00", "").strip()
+    if "  " in out or not out.isprintable():  # tabs, line breaks, runs of spaces
+        out = _SPACES.sub(" ", out)
     return out[1:].strip() if out.startswith("'") else out
 
 

@@ -53,7 +53,8 @@ DEMO_USERS = [DemoUser("admin", Role.ADMIN.value, "系统管理员"),
               DemoUser("supervisor", Role.SUPERVISOR.value, "站长 周红"),
               DemoUser("coordinator", Role.COORDINATOR.value, "网格员 李强"),
               DemoUser("coordinator2", Role.COORDINATOR.value, "网格员 王芳"),
-              DemoUser("health", Role.HEALTH.value, "卫生服务员 陈静")]
+              DemoUser("health", Role.HEALTH.value, "卫生服务员 陈静"),
+              DemoUser("coordinator3", Role.COORDINATOR.value, "网格员 赵敏")]
 
 
 def _shape(persons: int) -> tuple[int, int, int]:
@@ -95,6 +96,8 @@ def _users(actor: Actor, grids: list[Area]) -> None:
             scope = {"grid_ids": [g.id for g in grids[:2]]}
         elif u.username == "coordinator2":
             scope = {"grid_ids": [g.id for g in grids if g.parent.parent_id == township_2.id][:2]}
+        elif u.username == "coordinator3":  # township 1's next two grids: the supervisor has two coordinators
+            scope = {"grid_ids": [g.id for g in grids if g.parent.parent_id == township_1.id][2:4]}
         elif u.role in (Role.SUPERVISOR.value, Role.HEALTH.value):
             scope = {"area_id": township_1.id}
         else:
@@ -233,6 +236,7 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
             progress(len(people))
     _restore_after_bulk_load(deferred)
     _reset_sequences()
+    _audit_samples(rng, grids)
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
     db.session.commit()
@@ -293,3 +297,25 @@ def _reset_sequences() -> None:
     for table in (Landlord.__table__, Dwelling.__table__, Person.__table__, Card.__table__):
         bind.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT max(id) FROM \"{table.name}\"), 1))")
+
+
+AUDIT_NOTES = ("电话号码已停机", "已搬走，未登记注销", "房间号与实际不符", "工作单位已变更")
+
+
+def _audit_samples(rng: random.Random, grids: list[Area]) -> None:
+    """Last month's audit of the supervisor's first grids: 20 records each, checked,
+    a few failed with a note (the coordinators' fix lists and the audit report)."""
+    from . import audits
+
+    supervisor = db.session.scalars(select(User).where(User.username == "supervisor")).one()
+    actor = Actor(supervisor.id, "supervisor")
+    township = grids[0].parent.parent
+    chosen = [g.id for g in grids if g.parent.parent_id == township.id][:4]
+    checked_at = utcnow().replace(day=1, hour=2) - dt.timedelta(days=10)  # last month
+    for sample in audits.draw(actor, supervisor, chosen, seed=rng.randrange(1, 2**31 - 1)):
+        sample.drawn_at = checked_at - dt.timedelta(days=1)
+        for item in sample.items:
+            failed = rng.random() < 0.1
+            item.result, item.note = ("fail", rng.choice(AUDIT_NOTES)) if failed else ("pass", None)
+            item.checked_by_id, item.checked_at = supervisor.id, checked_at
+    db.session.flush()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import secrets
 from collections.abc import Callable
@@ -23,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, text, tuple_
 
 from ..domain import ledger_columns as columns
 from ..domain import ledger_values
 from ..domain.clock import LOCAL, local_today, utcnow
 from ..domain.ledger_file import Ledger, LedgerFileError, open_ledger
-from ..domain.ledger_rows import Row, mark_repeats, read_row
+from ..domain.ledger_rows import Issue, Row, mark_repeats, read_row
 from ..domain.text import Message, N_
 from ..extensions import db
 from ..models import (Area, AuditLog, Card, Dwelling, Landlord, Movement, PeopleImport, Person, Tenancy, User)
@@ -165,6 +166,7 @@ def configure(actor: Actor, user: User, job: PeopleImport, *, sheet: str | None,
     else:
         job.grid_id = None
     job.status, job.summary, job.checked_at = "uploaded", None, None
+    _checked_path(job).unlink(missing_ok=True)
     db.session.commit()
 
 
@@ -184,10 +186,15 @@ def discard(actor: Actor, user: User, job: PeopleImport) -> None:
 
 
 def _remove_file(job: PeopleImport) -> None:
-    try:
-        _path(job).unlink()
-    except FileNotFoundError:
-        pass
+    for path in (_path(job), _checked_path(job)):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _checked_path(job: PeopleImport) -> Path:
+    return _folder() / f"{job.token}.checked.json"
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:
@@ -309,13 +316,10 @@ def _check_registered(user: User, rows: list[Row]) -> None:
     registered = {}
     if numbers:
         registered = {n: (g, s) for n, g, s in db.session.execute(
-            select(Person.id_number, Person.grid_id, Person.status).where(Person.id_number.in_(numbers)))}
+            select(Person.id_number, Person.grid_id, Person.status).where(bulk.any_of(Person.id_number, numbers)))}
     namesakes: dict[tuple, list[tuple]] = {}
-    if pairs:
-        for name, born, number, grid_id in db.session.execute(
-                select(Person.name, Person.birth_date, Person.id_number, Person.grid_id)
-                .where(tuple_(Person.name, Person.birth_date).in_(pairs))):
-            namesakes.setdefault((name, born), []).append((number, grid_id))
+    for name, born, number, grid_id in _same_name_and_birth(pairs):
+        namesakes.setdefault((name, born), []).append((number, grid_id))
     in_scope = scope.grid_ids(user)
     visible = None if in_scope is None else set(in_scope)
     labels = _AreaLabels()
@@ -337,6 +341,42 @@ def _check_registered(user: User, rows: list[Row]) -> None:
             row.warn("name", Message(N_("同名同出生日期的人员已登记（%(area)s），请核实不是同一人"), area=where))
 
 
+def _existing_dwellings(wanted: list[tuple[int, str]]) -> dict[tuple, int]:
+    """(grid, address) → the newest dwelling of that grid with that address. On
+    PostgreSQL the pairs are joined as two arrays: a list of grids and a list of
+    addresses would probe every combination (168 grids × 2,000 addresses)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = db.session.execute(text(
+            "SELECT d.id, d.grid_id, d.address FROM dwelling d "
+            "JOIN unnest(CAST(:grids AS integer[]), CAST(:addresses AS text[])) AS v(grid_id, address) "
+            "ON d.grid_id = v.grid_id AND d.address = v.address ORDER BY d.id DESC"),
+            {"grids": [g for g, _ in wanted], "addresses": [a for _, a in wanted]}).all()
+    else:
+        rows = db.session.execute(select(Dwelling.id, Dwelling.grid_id, Dwelling.address)
+                                  .where(tuple_(Dwelling.grid_id, Dwelling.address).in_(wanted))
+                                  .order_by(Dwelling.id.desc())).all()
+    found: dict[tuple, int] = {}
+    for key, grid_id, address in rows:
+        found.setdefault((grid_id, address), key)
+    return found
+
+
+def _same_name_and_birth(pairs: list[tuple]) -> list[tuple]:
+    """People with one of the (name, birth date) pairs. On PostgreSQL the pairs travel
+    as two arrays joined to the table (one index probe each); a list of row values
+    would be thousands of parameters and a slower plan."""
+    if not pairs:
+        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        return db.session.execute(text(
+            "SELECT p.name, p.birth_date, p.id_number, p.grid_id FROM person p "
+            "JOIN unnest(CAST(:names AS text[]), CAST(:births AS date[])) AS v(name, birth) "
+            "ON p.name = v.name AND p.birth_date = v.birth"),
+            {"names": [n for n, _ in pairs], "births": [b for _, b in pairs]}).all()
+    return db.session.execute(select(Person.name, Person.birth_date, Person.id_number, Person.grid_id)
+                              .where(tuple_(Person.name, Person.birth_date).in_(pairs))).all()
+
+
 class _AreaLabels:
     """Where a record is, as registration says it: the grid in scope, else only the
     township and community (no grid, nothing about the person)."""
@@ -354,21 +394,73 @@ class _AreaLabels:
 
 
 def check(actor: Actor, user: User, job: PeopleImport) -> Analysis:
-    """The dry run: its summary is kept with the upload for the page and the import."""
+    """The dry run. Its summary is kept with the upload for the page; its rows are kept
+    beside the file, so that the import writes exactly the rows that were checked."""
     _editable(job)
     result = analyse(user, job)
     job.summary, job.status, job.checked_at = result.summary(), "checked", utcnow()
+    _save_checked(job, result)
     db.session.commit()
+    return result
+
+
+DATE_VALUES = ("birth_date", "arrived_on", "collected_at")
+
+
+def _issues(items) -> list:
+    return [[i.field, i.message.template, i.message.params] for i in items]
+
+
+def _save_checked(job: PeopleImport, result: Analysis) -> None:
+    rows = [[r.line, r.status, {k: (v.isoformat() if k in DATE_VALUES and v else v) for k, v in r.values.items()}
+             if r.status == "ready" else {"name": r.values.get("name"), "id_number": r.values.get("id_number")},
+             _issues(r.errors), _issues(r.warnings)] for r in result.rows]
+    data = {"settings": _settings_key(job), "blank": result.blank, "header": [str(h) for h in result.header],
+            "rows": rows}
+    path = _checked_path(job)
+    path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+    os.chmod(path, 0o600)
+
+
+def _settings_key(job: PeopleImport) -> list:
+    return [job.sha256, job.sheet, job.header_row, job.mapping, job.grid_id]
+
+
+def _load_checked(job: PeopleImport) -> Analysis | None:
+    """The dry run's rows, if they were checked with the job's current settings."""
+    try:
+        data = json.loads(_checked_path(job).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if data.get("settings") != json.loads(json.dumps(_settings_key(job), default=str)):
+        return None
+    result = Analysis(blank=data["blank"], header=data["header"])
+    for line, status, values, errors, warnings in data["rows"]:
+        for key in DATE_VALUES:
+            if values.get(key):
+                values[key] = dt.date.fromisoformat(values[key])
+        row = Row(line, values, status=status)
+        row.errors = [Issue(f, Message(t, **p)) for f, t, p in errors]
+        row.warnings = [Issue(f, Message(t, **p)) for f, t, p in warnings]
+        result.rows.append(row)
     return result
 
 
 # --- import ----------------------------------------------------------------------------
 
-def run(actor: Actor, user: User, job: PeopleImport, progress: Callable[[int], None] | None = None) -> Analysis:
-    """Import the rows that are ready; the file is checked again first, in the same
-    transaction, so a person registered since the dry run is a duplicate, not a clash."""
+def run(actor: Actor, user: User, job: PeopleImport, progress: Callable[[int], None] | None = None,
+        analysis: Analysis | None = None) -> Analysis:
+    """Import the rows that are ready: those of the dry run (``analysis``, or the rows
+    ``check`` kept), checked against the database again in this transaction, so that a
+    person registered since is a duplicate, not a clash. Without a dry run the file is
+    checked first."""
     _editable(job)
-    result = analyse(user, job)
+    result = analysis or _load_checked(job)
+    if result is None:
+        result = analyse(user, job)
+    else:  # checked before: only the database may have changed since
+        for start in range(0, len(result.rows), BATCH):
+            _check_registered(user, [r for r in result.rows[start:start + BATCH] if r.status == "ready"])
     writer = _Writer(actor, job)
     ready = result.ready
     try:
@@ -430,8 +522,10 @@ class _Writer:
             if person["dwelling_id"]:
                 tenancies.append({"person_id": person["id"], "dwelling_id": person["dwelling_id"],
                                   "room": person["room"], "start_on": arrived})
+            # What registration records, without the empty fields (a quarter of the audit's size).
             logs.append(audit.row(self.actor, "person.register", "person", person["id"],
-                                  {k: val for k, val in person.items() if k != "updated_at"}, self.now))
+                                  {k: val for k, val in person.items() if val is not None and k != "updated_at"},
+                                  self.now))
         bulk.write(Movement.__table__, moves)
         bulk.write(Tenancy.__table__, tenancies)
         card_rows = cards.issue_many(self.actor, ids, self.now)
@@ -446,11 +540,7 @@ class _Writer:
         wanted = {(r.values["grid_id"], r.values["address"]) for r in rows if r.values.get("address")}
         if not wanted:
             return {}
-        grid_ids = sorted({g for g, _ in wanted})
-        addresses = sorted({a for _, a in wanted})
-        found = {(g, a): i for i, g, a in db.session.execute(
-            select(Dwelling.id, Dwelling.grid_id, Dwelling.address)
-            .where(Dwelling.grid_id.in_(grid_ids), Dwelling.address.in_(addresses)).order_by(Dwelling.id.desc()))}
+        found = _existing_dwellings(sorted(wanted))
         missing = sorted(wanted - set(found), key=lambda k: (k[0], k[1]))
         if not missing:
             return found
@@ -477,7 +567,7 @@ class _Writer:
                 named.setdefault(r.values["landlord_phone"], r.values["landlord_name"])
         if not named:
             return {}
-        found = dict(db.session.execute(select(Landlord.phone, Landlord.id).where(Landlord.phone.in_(list(named)))).all())
+        found = dict(db.session.execute(select(Landlord.phone, Landlord.id).where(bulk.any_of(Landlord.phone, list(named)))).all())
         new = [{"name": name, "phone": phone, "id_number": None, "created_at": self.now}
                for phone, name in sorted(named.items()) if phone not in found]
         bulk.write_with_ids(Landlord.__table__, new)

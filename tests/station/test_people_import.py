@@ -152,3 +152,34 @@ def test_template_has_the_known_headers(login, world):
     book = openpyxl.load_workbook(io.BytesIO(r.data))
     headers = [c.value for c in book.worksheets[0][1]]
     assert headers[:2] == ["姓名", "身份证号码"] and len(book.worksheets) == 2
+
+
+def test_someone_registered_between_dry_run_and_import_is_a_duplicate(login, world):
+    number = make_id_number("330106", dt.date(1990, 1, 1), 11)
+    other = make_id_number("330106", dt.date(1990, 1, 1), 13)
+    c = login("coordinator")
+    job = check(c, upload(c, xlsx([["姓名", "身份证号码"], ["张三", number], ["李四", other]])))
+    assert job.summary["ready"] == 2
+    world.person("张三", id_number=number)  # registered by hand meanwhile
+    assert c.post(f"/station/imports/{job.id}/run").status_code == 302
+    db.session.refresh(job)
+    assert job.imported == 1 and job.summary["duplicate"] == 1
+    assert count(Person) == 2
+
+
+def test_landlords_and_rooms_come_along(login, world):
+    rows = [["姓名", "身份证号码", "现住址", "房间号", "房东姓名", "房东电话"],
+            ["甲", make_id_number("330106", dt.date(1990, 1, 1), 31), "古墩路 1 号", "101", "王房东", "139 0000 1111"],
+            ["乙", make_id_number("330106", dt.date(1990, 1, 1), 33), "古墩路 1 号", "102", "王房东", "13900001111"],
+            ["丙", make_id_number("330106", dt.date(1990, 1, 1), 35), "文一路 1 号", "", "", ""]]
+    c = login("coordinator")
+    job = check(c, upload(c, xlsx(rows)))
+    c.post(f"/station/imports/{job.id}/run")
+    new = db.session.scalars(select(Dwelling).where(Dwelling.address == "古墩路 1 号")).one()
+    assert new.landlord.name == "王房东" and new.landlord.phone == "13900001111" and new.grid_id == world.grid_a1.id
+    rooms = sorted(p.room for p in db.session.scalars(select(Person).where(Person.dwelling_id == new.id)))
+    assert rooms == ["101", "102"]
+    bing = db.session.scalars(select(Person).where(Person.name == "丙")).one()
+    assert bing.dwelling_id == world.dwelling_a1.id  # the grid's existing dwelling at that address
+    assert count(AuditLog, AuditLog.action == "dwelling.create") == 1
+    assert count(AuditLog, AuditLog.action == "landlord.create") == 1
