@@ -31,6 +31,7 @@ from ..domain import ledger_values
 from ..domain.clock import LOCAL, local_today, utcnow
 from ..domain.ledger_file import Ledger, LedgerFileError, open_ledger
 from ..domain.ledger_rows import Issue, Row, mark_repeats, read_row
+from ..domain.masking import mask_id_number
 from ..domain.text import Message, N_
 from ..extensions import db
 from ..models import (Area, AuditLog, Card, Dwelling, Landlord, Movement, PeopleImport, Person, Tenancy, User)
@@ -236,8 +237,10 @@ class Analysis:
         for r in self.with_issues[:ISSUES_KEPT]:
             for kind, items in (("error", r.errors), ("warning", r.warnings)):
                 for issue in items:
+                    # Kept after the file is gone: the number masked, as the pages show it.
                     issues.append({"line": r.line, "status": r.status, "kind": kind, "field": issue.field,
-                                   "name": r.values.get("name"), "id_number": r.values.get("id_number"),
+                                   "name": r.values.get("name"),
+                                   "id_number": mask_id_number(r.values.get("id_number")),
                                    "template": issue.message.template, "params": issue.message.params})
         return {"rows": len(self.rows), "blank": self.blank, "ready": self.count("ready"),
                 "duplicate": self.count("duplicate"), "error": self.count("error"),

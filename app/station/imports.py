@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from ..domain import ledger_columns
 from ..domain.ledger_file import MAX_BYTES
-from ..domain.masking import mask_id_number
 from ..domain.text import Message, N_
 from ..grid.helpers import apply_errors
 from ..services import ledger_samples
@@ -140,7 +139,7 @@ def issues_sheet(analysis) -> Sheet:
 
 def _stored_issues(job):
     rows = [[i["line"], gettext(STATUS_LABELS[i["status"]]) if i["kind"] == "error" else gettext("提醒"),
-             issue_text(i), i.get("name"), mask_id_number(i.get("id_number"))] for i in (job.summary or {}).get("issues", [])]
+             issue_text(i), i.get("name"), i.get("id_number")] for i in (job.summary or {}).get("issues", [])]
     headers = [gettext("原行号"), gettext("结果"), gettext("问题"), gettext("姓名"), gettext("身份证号码")]
     return xlsx_download(gettext("导入问题"), [Sheet(gettext("导入问题"), headers, rows, widths=[8, 10, 50, 12, 22])])
 
