@@ -183,3 +183,26 @@ def test_landlords_and_rooms_come_along(login, world):
     assert bing.dwelling_id == world.dwelling_a1.id  # the grid's existing dwelling at that address
     assert count(AuditLog, AuditLog.action == "dwelling.create") == 1
     assert count(AuditLog, AuditLog.action == "landlord.create") == 1
+
+
+def test_choosing_another_worksheet_reads_its_header(login, world):
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "汇总"
+    first.append(["社区", "人数"])
+    first.append(["文一社区", 2])
+    second = book.create_sheet("人员")
+    second.append(["姓名", "公民身份号码"])
+    second.append(["张三", make_id_number("330106", dt.date(1990, 1, 1), 41)])
+    out = io.BytesIO()
+    book.save(out)
+    c = login("coordinator")
+    job_id = upload(c, out.getvalue())
+    job = db.session.get(PeopleImport, job_id)
+    assert job.sheet == "汇总" and job.header_row is None  # no name or ID column there
+    assert "请指定“姓名”所在的列" in c.get(f"/station/imports/{job_id}").data.decode()
+    c.post(f"/station/imports/{job_id}", data={"action": "save", "sheet": "人员", "header_row": "", "grid_id": ""})
+    db.session.refresh(job)
+    assert job.sheet == "人员" and job.header_row == 0 and set(job.mapping.values()) == {"name", "id_number"}
+    job = check(c, job_id)
+    assert job.summary["ready"] == 1
