@@ -201,7 +201,8 @@ def test_choosing_another_worksheet_reads_its_header(login, world):
     job = db.session.get(PeopleImport, job_id)
     assert job.sheet == "汇总" and job.header_row is None  # no name or ID column there
     assert "请指定“姓名”所在的列" in c.get(f"/station/imports/{job_id}").data.decode()
-    c.post(f"/station/imports/{job_id}", data={"action": "save", "sheet": "人员", "header_row": "", "grid_id": ""})
+    c.post(f"/station/imports/{job_id}", data={"action": "save", "sheet": "人员", "header_row": "",
+                                                "grid_id": world.grid_a1.id})
     db.session.refresh(job)
     assert job.sheet == "人员" and job.header_row == 0 and set(job.mapping.values()) == {"name", "id_number"}
     job = check(c, job_id)
