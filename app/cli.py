@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(refresh_figures)
+    app.cli.add_command(import_people)
 
 
 @click.command("init-db")
@@ -100,3 +101,65 @@ def refresh_figures(months: int, area_code: str | None) -> None:
     with click.progressbar(length=grids, label="grids") as bar:
         stored = figure_refresh.run(area, months, Context.at(), progress=bar.update)
     click.echo(f"Stored {stored} figures for {grids} grids, {months} month(s).")
+@click.command("import-people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "username", required=True, help="Import as this staff user (their grids are the scope).")
+@click.option("--grid", "grid_code", help="Grid code for rows without a grid column.")
+@click.option("--sheet", help="Worksheet name (default: the first with data).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--errors", "errors_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the rows with problems to this .xlsx file.")
+def import_people(path, username, grid_code, sheet, dry_run, errors_path) -> None:
+    """Import a people ledger (.xlsx, .xls, .csv) as the registration form would.
+
+    Safe to run again: people already registered (same ID number) are reported as
+    duplicates and not imported twice."""
+    from flask import current_app
+
+    # Messages are translated as for a request in the default language (zh).
+    with current_app.test_request_context():
+        _import_people(path, username, grid_code, sheet, dry_run, errors_path)
+
+
+def _import_people(path, username, grid_code, sheet, dry_run, errors_path) -> None:
+    from pathlib import Path
+
+    from .models import Area, User
+    from .services import people_import
+    from .services.errors import NotFound
+    from .station.imports import issues_sheet
+    from .services.export import write_xlsx
+    from .web import tr
+
+    user = db.session.scalar(db.select(User).where(User.username == username, User.active.is_(True)))
+    if user is None or user.role not in ("coordinator", "supervisor", "admin"):
+        raise click.ClickException(f"no active coordinator, supervisor or admin named {username}")
+    actor = Actor(user_id=user.id, label=f"cli:{username}")
+    grid = db.session.scalar(db.select(Area).where(Area.code == grid_code)) if grid_code else None
+    if grid_code and grid is None:
+        raise click.ClickException(f"unknown grid code {grid_code}")
+    try:
+        job = people_import.upload(actor, user, Path(path).name, Path(path).read_bytes())
+        people_import.configure(actor, user, job, sheet=sheet or job.sheet, header_row=job.header_row,
+                                mapping={int(i): k for i, k in (job.mapping or {}).items()},
+                                grid_id=grid.id if grid else job.grid_id)
+        total = max(0, len(people_import.preview(job).rows) - (job.header_row or 0) - 1)
+        with click.progressbar(length=total, label="checking") as bar:
+            result = people_import.analyse(user, job, progress=bar.update)
+        click.echo(f"{len(result.rows)} rows: {result.count('ready')} to import, {result.count('duplicate')} "
+                   f"already registered, {result.count('error')} with errors ({result.blank} blank rows skipped).")
+        for row in result.with_issues[:20]:
+            click.echo(f"  row {row.line}: " + "; ".join(tr(i.message) for i in row.errors + row.warnings))
+        if errors_path:
+            with open(errors_path, "wb") as out:
+                out.write(write_xlsx([issues_sheet(result)]).read())
+        if dry_run:
+            people_import.discard(actor, user, job)
+            click.echo("Dry run: nothing written.")
+            return
+        with click.progressbar(length=result.count("ready"), label="importing") as bar:
+            people_import.run(actor, user, job, progress=bar.update, analysis=result)
+        click.echo(f"Imported {job.imported} people.")
+    except (ValidationFailed, NotFound) as exc:
+        message = "; ".join(tr(m) for m in exc.errors.values()) if isinstance(exc, ValidationFailed) else "not in scope"
+        raise click.ClickException(message) from None

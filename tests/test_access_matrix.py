@@ -133,6 +133,24 @@ def routes(world, person_a, person_b):
         ("POST", "/station/quality/refresh", {**REPORTS, "supervisor": 302, "admin": 302}),
         ("GET", "/station/monthly", REPORTS),
         ("GET", f"/station/monthly?area={world.town_b.id}", {**REPORTS, "supervisor": 404}),
+        # Ledgers and staff (issue 7): imports for everyone who registers people, audits for the station.
+        ("GET", "/grid/export.xlsx", STAFF_OK),
+        ("GET", "/station/imports", STAFF_OK),
+        ("GET", "/station/imports/template.xlsx", STAFF_OK),
+        ("GET", "/station/imports/sample.xlsx", STAFF_OK),
+        ("GET", "/station/imports/999", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 404}),
+        ("GET", "/station/imports/999/issues.xlsx", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 404}),
+        ("POST", "/station/imports/999/run", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 404}),
+        ("POST", "/station/imports/999/discard", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 404}),
+        ("GET", "/station/staff", STAFF_OK),
+        ("GET", "/station/staff.xlsx", STAFF_OK),
+        ("GET", "/station/audits", {**STAFF_OK, "coordinator": 403}),
+        ("GET", "/station/audits/report", {**STAFF_OK, "coordinator": 403}),
+        ("GET", "/station/audits/report.xlsx", {**STAFF_OK, "coordinator": 403}),
+        ("GET", "/station/audits/fixes", STAFF_OK),
+        ("GET", "/station/audits/999", {**STAFF_OK, "coordinator": 403, "supervisor": 404, "admin": 404}),
+        ("POST", "/station/audits/items/999", {**STAFF_OK, "coordinator": 403, "supervisor": 404, "admin": 404}),
+        ("POST", "/station/audits/items/999/fixed", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 404}),
     ]
 
 

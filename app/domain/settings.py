@@ -48,6 +48,14 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=1, maximum=365),
     Definition("quality.id_exempt_under_age", 16, "int", N_("未满几周岁可以没有身份证号码"), N_("统计与数据质量"),
                minimum=0, maximum=18, hint=N_("居民身份证自 16 周岁起必须申领")),
+    Definition("staff.reward_collected", 0.5, "decimal", N_("每采集一条记录的奖励（元）"), N_("工作量与抽查"),
+               minimum=0, maximum=1000),
+    Definition("staff.reward_entered", 1.0, "decimal", N_("每录入一条记录的奖励（元）"), N_("工作量与抽查"),
+               minimum=0, maximum=1000),
+    Definition("staff.reward_approved", 1.5, "decimal", N_("每条审核合格记录的奖励（元）"), N_("工作量与抽查"),
+               minimum=0, maximum=1000, hint=N_("抽查核实为合格的记录")),
+    Definition("audit.sample_size", 20, "int", N_("每个网格每次抽查的记录数"), N_("工作量与抽查"),
+               minimum=1, maximum=500),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}

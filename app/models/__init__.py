@@ -6,6 +6,7 @@ from .change_request import ChangeRequest
 from .dwelling import Dwelling, Landlord, Tenancy
 from .landlord import Agreement, AgreementTemplate, LandlordInvitation, SweepVisit
 from .figure import GridFigure
+from .ledger import AuditSample, AuditSampleItem, PeopleImport
 from .person import Movement, Person, Relation
 from .setting import Setting
 from .user import Role, User
@@ -15,4 +16,5 @@ __all__ = [
     "Tenancy", "Movement", "Person", "Relation", "Role", "Setting", "User",
     "Agreement", "AgreementTemplate", "LandlordInvitation", "SweepVisit",
     "GridFigure",
+    "AuditSample", "AuditSampleItem", "PeopleImport",
 ]

@@ -37,6 +37,8 @@ class Person(db.Model):
     created_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     version = db.Column(db.Integer, nullable=False, default=1)
+    # Set for people who came in through a ledger import (not a coordinator's own entry).
+    import_id = db.Column(db.Integer, db.ForeignKey("people_import.id"), index=True)
 
     grid = db.relationship("Area")
     dwelling = db.relationship("Dwelling")
@@ -50,6 +52,7 @@ class Person(db.Model):
         db.Index("ix_person_grid_arrived", "grid_id", "arrived_on"),
         db.Index("ix_person_grid_left", "grid_id", "left_on"),
         db.Index("ix_person_entered_at", "entered_at"),
+        db.Index("ix_person_creator_entered", "created_by_id", "entered_at"),  # staff performance
     )
 
     @property

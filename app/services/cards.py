@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app
@@ -11,7 +12,7 @@ from ..domain import cards as rules
 from ..domain.clock import utcnow
 from ..extensions import db
 from ..models import Card, ChangeRequest, Person, UnlockAttempt, User, user_grids
-from . import audit, scope
+from . import audit, bulk, scope
 from .context import Actor
 from .errors import NotFound, ValidationFailed
 
@@ -209,3 +210,36 @@ def reports(person_id: int, limit: int = 10) -> list[ChangeRequest]:
 def coordinator_phone(grid_id: int) -> str | None:
     return db.session.scalar(select(User.phone).join(user_grids, user_grids.c.user_id == User.id).where(
         user_grids.c.area_id == grid_id, User.active.is_(True), User.phone.is_not(None)).order_by(User.id).limit(1))
+
+
+def _short_codes(n: int) -> list[str]:
+    """``n`` fresh short codes, each uniform over all 31^8 (one random draw per code)."""
+    alphabet, length = rules.SHORT_CODE_ALPHABET, rules.SHORT_CODE_LENGTH
+    codes = []
+    for _ in range(n):
+        value, chars = secrets.randbelow(len(alphabet) ** length), []
+        for _ in range(length):
+            value, digit = divmod(value, len(alphabet))
+            chars.append(alphabet[digit])
+        codes.append("".join(chars))
+    return codes
+
+
+def issue_many(actor: Actor, person_ids: list[int], now: dt.datetime) -> list[dict]:
+    """Cards for people registered in bulk (an import), as registration issues them: one
+    each, secrets set now and replaced at printing. Returns the rows to write; short
+    codes already taken are drawn again, checked with one query for the whole batch."""
+    key = _key()
+    rows = [{"person_id": person_id, "token_hash": rules.digest(rules.new_token(), key),
+             "code_hash": rules.digest(code, key), "issued_at": now, "issued_by_id": actor.user_id}
+            for person_id, code in zip(person_ids, _short_codes(len(person_ids)))]
+    while True:
+        hashes = [r["code_hash"] for r in rows]
+        taken = set(db.session.scalars(select(Card.code_hash).where(bulk.any_of(Card.code_hash, hashes))))
+        if len(set(hashes)) < len(hashes):
+            taken |= {h for h in hashes if hashes.count(h) > 1}
+        if not taken:
+            return rows
+        for r in rows:
+            if r["code_hash"] in taken:
+                r["code_hash"] = rules.digest(_short_codes(1)[0], key)

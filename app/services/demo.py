@@ -6,15 +6,13 @@ chunks and written with one bulk statement per chunk (``COPY`` on PostgreSQL).
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
-import io
 import math
 import random
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 
 from ..domain import divisions
 from ..domain.choices import (EDUCATION, ETHNICITIES, EXPECTED_STAY, MARITAL_STATUS,
@@ -25,6 +23,7 @@ from ..extensions import db
 from ..domain import cards as card_rules
 from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
 from . import accounts, areas, audit, demo_figures, demo_rental
+from .bulk import write as _write
 from .cards import code_digest, token_digest
 from .context import Actor
 
@@ -54,7 +53,8 @@ DEMO_USERS = [DemoUser("admin", Role.ADMIN.value, "系统管理员"),
               DemoUser("supervisor", Role.SUPERVISOR.value, "站长 周红"),
               DemoUser("coordinator", Role.COORDINATOR.value, "网格员 李强"),
               DemoUser("coordinator2", Role.COORDINATOR.value, "网格员 王芳"),
-              DemoUser("health", Role.HEALTH.value, "卫生服务员 陈静")]
+              DemoUser("health", Role.HEALTH.value, "卫生服务员 陈静"),
+              DemoUser("coordinator3", Role.COORDINATOR.value, "网格员 赵敏")]
 # Landlords log in with their phone number (demo landlord n has the phone 139 + n - 1 in 8 digits).
 DEMO_LANDLORDS = [DemoUser(f"139{i - 1:08d}", Role.LANDLORD.value, f"房东 {name}") for i, name in demo_rental.LANDLORDS]
 
@@ -98,6 +98,8 @@ def _users(actor: Actor, grids: list[Area]) -> None:
             scope = {"grid_ids": [g.id for g in grids[:2]]}
         elif u.username == "coordinator2":
             scope = {"grid_ids": [g.id for g in grids if g.parent.parent_id == township_2.id][:2]}
+        elif u.username == "coordinator3":  # township 1's next two grids: the supervisor has two coordinators
+            scope = {"grid_ids": [g.id for g in grids if g.parent.parent_id == township_1.id][2:4]}
         elif u.role in (Role.SUPERVISOR.value, Role.HEALTH.value):
             scope = {"area_id": township_1.id}
         else:
@@ -111,25 +113,6 @@ def _region_codes(rng: random.Random) -> list[str]:
     current = [d.code for p in ("34", "41", "51", "36", "43", "42", "52", "33")
                for c in divisions.children(p) for d in divisions.children(c.code)]
     return current + ["342101", "412701", "513021"]  # retired: 阜阳地区 阜阳市, 周口地区 周口市, 达县
-
-
-def _write(table, rows: list[dict]) -> None:
-    if not rows:
-        return
-    bind = db.session.connection()
-    if bind.dialect.name == "postgresql":
-        columns = list(rows[0])
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow(["\\N" if row[c] is None else row[c] for c in columns])
-        buffer.seek(0)
-        raw = bind.connection.driver_connection
-        with raw.cursor().copy(
-                f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN WITH (FORMAT csv, NULL \'\\N\')') as copy:
-            copy.write(buffer.getvalue())
-    else:
-        db.session.execute(insert(table), rows)
 
 
 def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, list[int]],
@@ -261,6 +244,7 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
     _reset_sequences()
     demo_rental.seed(actor, grids, PASSWORD, seed_value)
     demo_figures.add_faulty_records(actor, grids, utcnow())
+    _audit_samples(rng, grids)
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
     db.session.commit()
@@ -321,3 +305,25 @@ def _reset_sequences() -> None:
     for table in (Landlord.__table__, Dwelling.__table__, Person.__table__, Card.__table__):
         bind.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), COALESCE((SELECT max(id) FROM \"{table.name}\"), 1))")
+
+
+AUDIT_NOTES = ("电话号码已停机", "已搬走，未登记注销", "房间号与实际不符", "工作单位已变更")
+
+
+def _audit_samples(rng: random.Random, grids: list[Area]) -> None:
+    """Last month's audit of the supervisor's first grids: 20 records each, checked,
+    a few failed with a note (the coordinators' fix lists and the audit report)."""
+    from . import audits
+
+    supervisor = db.session.scalars(select(User).where(User.username == "supervisor")).one()
+    actor = Actor(supervisor.id, "supervisor")
+    township = grids[0].parent.parent
+    chosen = [g.id for g in grids if g.parent.parent_id == township.id][:4]
+    checked_at = utcnow().replace(day=1, hour=2) - dt.timedelta(days=10)  # last month
+    for sample in audits.draw(actor, supervisor, chosen, seed=rng.randrange(1, 2**31 - 1)):
+        sample.drawn_at = checked_at - dt.timedelta(days=1)
+        for item in sample.items:
+            failed = rng.random() < 0.1
+            item.result, item.note = ("fail", rng.choice(AUDIT_NOTES)) if failed else ("pass", None)
+            item.checked_by_id, item.checked_at = supervisor.id, checked_at
+    db.session.flush()

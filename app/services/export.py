@@ -24,6 +24,7 @@ class Sheet:
     headers: Sequence[str]
     rows: Iterable[Sequence]
     widths: Sequence[int] | None = None  # in characters; default from the headers
+    preamble: Sequence[str] = ()  # lines above the header (a ledger's title), each across the table
 
 
 _FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -46,10 +47,16 @@ def write_xlsx(sheets: Sequence[Sheet]):
         widths = sheet.widths or [max(10, 2 * len(h) + 2) for h in sheet.headers]
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
+        top = len(sheet.preamble)
+        for r, line in enumerate(sheet.preamble):
+            if len(sheet.headers) > 1:
+                ws.merge_range(r, 0, r, len(sheet.headers) - 1, cell(line))
+            else:
+                ws.write_string(r, 0, cell(line))
         for col, header in enumerate(sheet.headers):
-            ws.write_string(0, col, str(header), bold)
-        ws.freeze_panes(1, 0)
-        for r, row in enumerate(sheet.rows, start=1):
+            ws.write_string(top, col, str(header), bold)
+        ws.freeze_panes(top + 1, 0)
+        for r, row in enumerate(sheet.rows, start=top + 1):
             for col, value in enumerate(row):
                 value = cell(value)
                 if value is None:

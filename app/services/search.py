@@ -87,15 +87,24 @@ def search_condition(q: str, user: User):
 SORT_ALL_UP_TO = 10_000
 
 
-def people(user: User, *, q: str = "", grid_id: int | None = None, status: str = "present",
-           page: int = 1, per_page: int = 20) -> Page:
+def filtered(user: User, *, q: str = "", grid_id: int | None = None, status: str = "present") -> Select:
+    """The people a list shows: in scope, in ``grid_id`` if given, of ``status``
+    (present, left, or anything else for all), matching the search text ``q``."""
     stmt = scope.people(user)
     if grid_id:
         stmt = stmt.where(Person.grid_id == grid_id)
     if status in ("present", "left"):
         stmt = stmt.where(Person.status == status)
     if q.strip():
-        return _search_page(stmt.where(search_condition(q, user)), page, per_page)
+        stmt = stmt.where(search_condition(q, user))
+    return stmt
+
+
+def people(user: User, *, q: str = "", grid_id: int | None = None, status: str = "present",
+           page: int = 1, per_page: int = 20) -> Page:
+    stmt = filtered(user, q=q, grid_id=grid_id, status=status)
+    if q.strip():
+        return _search_page(stmt, page, per_page)
     total = _count(stmt)
     page = _clamp(page, total, per_page)
     rows = _read_page(_in_order(stmt, sort_all=total <= SORT_ALL_UP_TO), page, per_page)

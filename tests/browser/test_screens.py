@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Tenancy
 from app.services import agreements, invitations, landlords, sweeps
 from app.services import people as people_service
-from app.services import transfers
+from app.services import audits, transfers
 from app.services.context import Actor
 
 GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person", "{person}"),
@@ -38,16 +38,19 @@ ADMIN_PAGES = [("users", "/admin/users"), ("areas", "/admin/areas"), ("audit", "
 LANDLORD_PAGES = [("home", "/landlord/"), ("dwelling", "{landlord_dwelling}"), ("arrival", "{landlord_arrival}"),
                   ("dispute", "{landlord_dispute}"), ("departure", "{landlord_departure}"),
                   ("agreement", "{landlord_agreement}")]
+# Ledgers and staff (issue 7): import, staff work, audits.
+LEDGER_PAGES = [("imports", "/station/imports"), ("staff", "/station/staff"), ("audit-fixes", "/station/audits/fixes")]
+AUDIT_PAGES = [("audits", "/station/audits"), ("audit-sample", "{sample}"), ("audit-report", "/station/audits/report")]
 COMMON = [("offline", "/offline")]
 REPORTS = [("kpi", "/station/kpi"), ("kpi-detail", "/station/kpi/registration"),
            ("kpi-list", "/station/kpi/registration/counted"), ("quality", "/station/quality"),
            ("monthly", "/station/monthly")]
 
 PAGES_BY_ROLE = {
-    "coordinator": GRID_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + REPORTS + COMMON,
+    "coordinator": GRID_PAGES + LEDGER_PAGES + COMMON,
+    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + REPORTS + LEDGER_PAGES + AUDIT_PAGES + COMMON,
     "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + REPORTS + COMMON,
+    "admin": GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + REPORTS + LEDGER_PAGES + AUDIT_PAGES + COMMON,
     "landlord": LANDLORD_PAGES + COMMON,
 }
 
@@ -81,7 +84,14 @@ def scene(world):
                       world.grid_b1.id, "本人已搬到留下社区，在留和路的工地上班")
     elsewhere = world.person("王五", grid=world.grid_b1, seq=3)
     transfers.request(me, coordinator, elsewhere.id_number, world.grid_a1.id, "现住文一路")
-    return {"person": f"/grid/people/{parent.id}", **_rental_scene(world, me, coordinator)}
+    # An audit sample of grid A1 with one record failed (it shows on the coordinator's fix list).
+    supervisor = world.users["supervisor"]
+    boss = Actor(supervisor.id, "supervisor", "127.0.0.1")
+    sample = audits.draw(boss, supervisor, [world.grid_a1.id], seed=2026)[0]
+    audits.check(boss, supervisor, sample.items[0].id, "fail", "电话号码已停机，住址门牌号与实际不符，请核实后更正")
+    audits.check(boss, supervisor, sample.items[1].id, "pass", None)
+    return {"person": f"/grid/people/{parent.id}", "sample": f"/station/audits/{sample.id}",
+            **_rental_scene(world, me, coordinator)}
 
 
 def _rental_scene(world, me, coordinator):
