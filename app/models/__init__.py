@@ -5,10 +5,12 @@ from .card import Card, UnlockAttempt
 from .change_request import ChangeRequest
 from .dwelling import Dwelling, Landlord, Tenancy
 from .person import Movement, Person, Relation
+from .services import Appointment, Document, Notice, ServiceChoice, ServiceType, SmsMessage, SmsOptOut
 from .setting import Setting
 from .user import Role, User
 
 __all__ = [
     "Area", "AreaLevel", "user_grids", "AuditLog", "Card", "UnlockAttempt", "ChangeRequest", "Dwelling", "Landlord",
     "Tenancy", "Movement", "Person", "Relation", "Role", "Setting", "User",
+    "Appointment", "Document", "Notice", "ServiceChoice", "ServiceType", "SmsMessage", "SmsOptOut",
 ]
