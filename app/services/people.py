@@ -11,7 +11,7 @@ from ..domain.clock import local_today, utcnow
 from ..domain.idcard import parse_id_number
 from ..extensions import db
 from ..models import Area, Movement, Person, Relation, Tenancy, User
-from . import audit, cards, scope
+from . import audit, cards, planning, scope
 from .context import Actor
 from .dwellings import resolve_dwelling
 from .errors import DuplicatePerson, NotFound, StaleEdit, ValidationFailed
@@ -113,6 +113,7 @@ def register(actor: Actor, user: User, fields: dict, grid_id: int, *,
     audit.record(actor, "person.register", "person", person.id, None, audit.snapshot(person))
     cards.issue_on_registration(actor, person)
     db.session.commit()
+    planning.refresh_person(actor, person.id)  # this month's services, as the monthly run would
     return person
 
 
@@ -148,6 +149,8 @@ def update(actor: Actor, user: User, person_id: int, version: int, fields: dict)
     if new:
         audit.record(actor, "person.update", "person", person.id, old, new)
     _commit_or_stale(person)
+    if new:
+        planning.refresh_person(actor, person.id)  # a marriage or a corrected birth date changes services
     return person
 
 
@@ -227,6 +230,7 @@ def apply_departure(actor: Actor, person: Person, on: dt.date | None, destinatio
                             note=note, recorded_by_id=actor.user_id))
     _close_tenancy(person, on)
     cards.revoke_for(actor, person, "departed")
+    planning.cancel_for_departure(person.id)
     person.status, person.left_on = "left", on
     db.session.flush()
     audit.record(actor, "person.depart", "person", person.id, before,

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import schedules
@@ -149,7 +150,7 @@ def update(actor: Actor, type_id: int, version: int | None, fields: dict) -> tup
 
 def cancel_future_of_type(type_id: int, reason: str) -> int:
     result = db.session.execute(
-        update(Appointment).where(Appointment.service_type_id == type_id, Appointment.status == "planned",
+        sql_update(Appointment).where(Appointment.service_type_id == type_id, Appointment.status == "planned",
                                   Appointment.due_on >= local_today())
         .values(status="cancelled", cancel_reason=reason, updated_at=utcnow(), version=Appointment.version + 1)
         .execution_options(synchronize_session=False))
