@@ -155,7 +155,9 @@ def audit():
 def settings():
     typed, errors = {}, {}
     if request.method == "POST":
-        typed = {d.key: request.form.get(d.key, "") for d, _ in settings_service.values()}
+        # Fields not sent keep their value (an unticked checkbox is never sent: it means off).
+        typed = {d.key: request.form.get(d.key, "") for d, _ in settings_service.values()
+                 if d.key in request.form or d.kind == "bool"}
         try:
             changed = settings_service.update(actor(), typed)
         except ValidationFailed as exc:
