@@ -144,8 +144,12 @@ class SmsMessage(db.Model):
     __tablename__ = "sms_outbox"
     id = db.Column(db.Integer, primary_key=True)
     dedupe_key = db.Column(db.String(80), nullable=False, unique=True)
-    appointment_id = db.Column(db.Integer, db.ForeignKey("appointment.id", ondelete="CASCADE"), index=True)
+    # What it reminds of: the person's appointments of this type on this day (a child's
+    # doses of one visit are one message); ``appointment_id`` is the first of them.
     person_id = db.Column(db.Integer, db.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    service_type_id = db.Column(db.Integer, db.ForeignKey("service_type.id", ondelete="CASCADE"), nullable=False)
+    due_on = db.Column(db.Date, nullable=False)
+    appointment_id = db.Column(db.Integer, db.ForeignKey("appointment.id", ondelete="SET NULL"), index=True)
     recipient_id = db.Column(db.Integer, db.ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
     phone = db.Column(db.String(20), nullable=False)
     body = db.Column(db.String(500))  # set when sent
@@ -159,5 +163,6 @@ class SmsMessage(db.Model):
     sent_at = db.Column(db.DateTime)
 
     appointment = db.relationship("Appointment")
+    service_type = db.relationship("ServiceType")
     person = db.relationship("Person", foreign_keys=[person_id])
     __table_args__ = (db.Index("ix_sms_outbox_state_next", "state", "next_attempt_at"),)

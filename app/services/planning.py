@@ -224,7 +224,7 @@ def _upsert(select_stmt):
 
 # --------------------------------------------------------------------------- closing and cancelling
 
-def _scope_on_appointments(grid_ids, person_ids) -> list:
+def appointment_scope(grid_ids, person_ids) -> list:
     if person_ids is not None:
         return [A.person_id.in_(person_ids)]
     if grid_ids is not None:
@@ -304,10 +304,10 @@ def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, gr
     rules = [service_types.rules_of(t) for t in service_types.all_types()]
     scope = ([Person.id.in_(person_ids)] if person_ids is not None
              else [Person.grid_id.in_(grid_ids)] if grid_ids is not None else [])
-    appointment_scope = _scope_on_appointments(grid_ids, person_ids)
+    limited = appointment_scope(grid_ids, person_ids)
     result = PlanResult(month)
-    result.missed = close_ended_periods(today, appointment_scope)
-    result.cancelled = cancel_ineligible(today, rules, appointment_scope)
+    result.missed = close_ended_periods(today, limited)
+    result.cancelled = cancel_ineligible(today, rules, limited)
     context = _Context(month, today, utcnow(), _Spread(month, today), scope)
     for t in rules:
         if not t.active:

@@ -6,11 +6,12 @@ from sqlalchemy import select
 
 from ..domain import schedules
 from ..domain.clock import local_today
+from ..domain.text import N_
 from ..extensions import db
 from ..models import Person, Relation, ServiceChoice, SmsOptOut, User
 from . import audit, planning, scope, service_types
 from .context import Actor
-from .errors import ValidationFailed
+from .errors import NotFound, ValidationFailed
 
 
 def _person(user: User | None, person_id: int) -> Person:
@@ -18,7 +19,7 @@ def _person(user: User | None, person_id: int) -> Person:
     if user is None:
         person = db.session.get(Person, person_id)
         if person is None:
-            raise ValidationFailed({"person": "no such person"})
+            raise NotFound("person")
         return person
     return scope.get_person(user, person_id)
 
@@ -26,7 +27,7 @@ def _person(user: User | None, person_id: int) -> Person:
 def set_choice(actor: Actor, user: User | None, person_id: int, type_id: int, choice: str | None) -> None:
     """``in``: the person asked for the service; ``out``: declined it; None: no choice."""
     if choice not in ("in", "out", None):
-        raise ValidationFailed({"choice": "请选择"})
+        raise ValidationFailed({"choice": N_("请选择")})
     person = _person(user, person_id)
     service_types.get(type_id)
     row = db.session.get(ServiceChoice, (person.id, type_id))

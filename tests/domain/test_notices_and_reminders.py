@@ -45,4 +45,4 @@ def test_reminder_text_says_what_when_where_and_nothing_else():
     renew = reminders.sms_text(signature="安居", kind="renew", service="居住证", on=dt.date(2027, 1, 15),
                                place="", phone="")
     assert renew == "【安居】您的居住证请在1月15日前办理签注。"
-    assert reminders.dedupe_key(7, dt.date(2026, 12, 8)) == "r:7:2026-12-08"
+    assert reminders.dedupe_key(7, 3, dt.date(2026, 12, 8)) == "r:7:3:2026-12-08"
