@@ -11,7 +11,7 @@ from ..domain import cards as rules
 from ..domain.clock import to_local
 from ..extensions import csrf, db, limiter
 from ..models import Card
-from ..services import card_page, cards
+from ..services import appointments, card_page, cards
 from ..services.errors import ValidationFailed
 from ..web import tr
 from . import bp
@@ -55,7 +55,8 @@ def _page(key, view, status=200, unlock_form=None, forms=None, locked_until=None
                    locked_until=locked_until)
     if unlocked:
         context.update(forms={kind: (forms or {}).get(kind) or cls(formdata=None) for kind, cls in REPORT_FORMS.items()},
-                       reports=cards.reports(view.person_id))
+                       reports=cards.reports(view.person_id),
+                       appointments=appointments.next_for_person(view.person_id, station_address=view.station_address))
     response = make_response(render_template("card/page.html", **context), status)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     if unlocked or status != 200:

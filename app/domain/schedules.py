@@ -342,9 +342,14 @@ def invitation_days(month: dt.date, today: dt.date) -> list[dt.date]:
 
 
 def slot_label(cadence: Cadence, slot: str) -> str:
-    """The dose's name for a vaccination slot; the slot itself otherwise."""
-    dose = cadence.dose(slot) if cadence.kind == "age_schedule" else None
-    return dose.name if dose else ""
+    """What an appointment is for, within its type: the dose of a vaccination (data, as
+    the admin named it), applying for or renewing a document; empty for check-ups."""
+    if cadence.kind == "age_schedule":
+        dose = cadence.dose(slot)
+        return dose.name if dose else slot
+    if cadence.kind == "document":
+        return Message(N_("申领")) if slot == APPLY_SLOT else Message(N_("年度签注"))
+    return ""
 
 
 @dataclass(frozen=True)

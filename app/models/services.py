@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ..domain import schedules
 from ..domain.clock import utcnow
 from ..extensions import db
 
@@ -73,6 +74,11 @@ class Appointment(db.Model):
     @property
     def open(self) -> bool:
         return self.status == "planned"
+
+    @property
+    def slot_label(self) -> str:
+        """The dose, or applying / renewing for a document; empty for a check-up."""
+        return schedules.slot_label(schedules.Cadence.from_json(self.service_type.cadence), self.slot)
 
 
 class Notice(db.Model):

@@ -49,30 +49,83 @@ def in_scope(user: User):
     return stmt if condition is None else stmt.where(condition)
 
 
+@dataclass
+class VisitRow:
+    """One line of a work list: a person's appointments of one type on one day (a child's
+    doses of one visit are one line)."""
+
+    appointments: list[Appointment]
+    parent_phone: str | None = None  # a child's: a parent's phone
+
+    @property
+    def phone(self) -> str | None:
+        return self.first.person.phone or self.parent_phone
+
+    @property
+    def first(self) -> Appointment:
+        return self.appointments[0]
+
+    @property
+    def labels(self) -> list:
+        return [a.slot_label for a in self.appointments if a.slot_label]
+
+    @property
+    def ids(self) -> list[int]:
+        return [a.id for a in self.appointments]
+
+
+def _list_conditions(view: str, today: dt.date, day: dt.date | None) -> list:
+    if view == "overdue":
+        return [overdue_condition(today)]
+    if view == "day":
+        return [A.due_on == (day or today), A.status.in_(("planned", "done"))]
+    return [due_condition(*dates.week_bounds(today))]
+
+
 def work_list(user: User, view: str, *, today: dt.date | None = None, day: dt.date | None = None,
               grid_id: int | None = None, type_id: int | None = None, page: int = 1,
               per_page: int = 20) -> Page:
     """``week``: planned for this week (Monday to Sunday); ``overdue``: planned before
-    today, not done; ``day``: everything on ``day``. Filtered by grid and type."""
+    today, not done; ``day``: everything on ``day``. Filtered by grid and type; a page
+    of ``VisitRow``s in date and name order."""
     today = today or local_today()
-    stmt = in_scope(user).where(ServiceType.active.is_(True))
-    if view == "overdue":
-        stmt = stmt.where(overdue_condition(today))
-    elif view == "day":
-        stmt = stmt.where(A.due_on == (day or today), A.status.in_(("planned", "done")))
-    else:
-        stmt = stmt.where(due_condition(*dates.week_bounds(today)))
+    conditions = [ServiceType.active.is_(True), *_list_conditions(view, today, day)]
     if grid_id:
-        stmt = stmt.where(Person.grid_id == grid_id)
+        conditions.append(Person.grid_id == grid_id)
     if type_id:
-        stmt = stmt.where(A.service_type_id == type_id)
-    total = db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
+        conditions.append(A.service_type_id == type_id)
+    visits = in_scope(user).where(*conditions).with_only_columns(
+        A.person_id, A.service_type_id, A.due_on, Person.name).group_by(
+        A.person_id, A.service_type_id, A.due_on, Person.name)
+    total = db.session.scalar(select(func.count()).select_from(visits.subquery()))
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
+    keys = db.session.execute(visits.order_by(A.due_on, Person.name, A.person_id, A.service_type_id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
     rows = db.session.scalars(
-        stmt.options(joinedload(A.person).joinedload(Person.dwelling), joinedload(A.person).joinedload(Person.grid),
-                     joinedload(A.service_type))
-        .order_by(A.due_on, Person.name, A.person_id, A.id).limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(list(rows), total, page, per_page)
+        in_scope(user).where(*conditions, A.person_id.in_({k.person_id for k in keys}),
+                             A.due_on.in_({k.due_on for k in keys}))
+        .options(joinedload(A.person).joinedload(Person.dwelling), joinedload(A.person).joinedload(Person.grid),
+                 joinedload(A.service_type)).order_by(A.id)).all() if keys else []
+    grouped: dict[tuple, list[Appointment]] = {}
+    for a in rows:
+        grouped.setdefault((a.person_id, a.service_type_id, a.due_on), []).append(a)
+    phones = _parent_phones({a.person_id for a in rows if not a.person.phone})
+    items = [VisitRow(grouped[(k.person_id, k.service_type_id, k.due_on)], phones.get(k.person_id)) for k in keys
+             if (k.person_id, k.service_type_id, k.due_on) in grouped]
+    return Page(items, total, page, per_page)
+
+
+def _parent_phones(child_ids: set[int]) -> dict[int, str]:
+    """child → a parent's phone, for the children among ``child_ids`` (one query)."""
+    if not child_ids:
+        return {}
+    rows = db.session.execute(select(Relation.relative_id, Person.phone).join(Person, Person.id == Relation.person_id)
+                              .where(Relation.relative_id.in_(child_ids), Relation.relation == "child",
+                                     Person.phone.is_not(None)).order_by(Relation.person_id)).all()
+    phones: dict[int, str] = {}
+    for child_id, phone in rows:
+        phones.setdefault(child_id, phone)
+    return phones
 
 
 @dataclass
@@ -116,6 +169,14 @@ def get(user: User, appointment_id: int) -> Appointment:
     return a
 
 
+def visit_of(a: Appointment) -> list[Appointment]:
+    """The appointments of the same person, type and day as ``a`` (a child's doses of one
+    visit), not cancelled ones: they are recorded, moved and printed together."""
+    return list(db.session.scalars(select(A).where(
+        A.person_id == a.person_id, A.service_type_id == a.service_type_id, A.due_on == a.due_on,
+        A.status != "cancelled").order_by(A.id)))
+
+
 # --------------------------------------------------------------------------- recording
 
 def _checked_version(a: Appointment, version) -> None:
@@ -135,11 +196,32 @@ def _commit(a: Appointment) -> None:
 RESULT_FIELDS = ["status", "done_on", "place", "outcome", "note", "due_on", "no_shows"]
 
 
+def _with_visit(a: Appointment, with_ids, statuses=("planned",)) -> list[Appointment]:
+    """``a`` and those of ``with_ids`` that belong to the same visit (person, type, day) and
+    are in one of ``statuses``; others are ignored, not acted on."""
+    ids = {i for i in (with_ids or ()) if isinstance(i, int) and i != a.id}
+    others = db.session.scalars(select(A).where(
+        A.id.in_(ids), A.person_id == a.person_id, A.service_type_id == a.service_type_id, A.due_on == a.due_on,
+        A.status.in_(statuses)).order_by(A.id)).all() if ids else []
+    return [a, *others]
+
+
+def _write(actor: Actor, action: str, rows: list[Appointment], change) -> None:
+    """Apply ``change`` to every appointment of ``rows``, each audited."""
+    for row in rows:
+        before = audit.snapshot(row, RESULT_FIELDS)
+        change(row)
+        row.updated_at, row.recorded_by_id = utcnow(), actor.user_id
+        db.session.flush()
+        audit.record(actor, action, "appointment", row.id, before, audit.snapshot(row, RESULT_FIELDS))
+
+
 def record_result(actor: Actor, user: User, appointment_id: int, version: int | None, *, done_on: dt.date,
                   outcome: str, place: str | None = None, note: str | None = None,
-                  document_number: str | None = None) -> Appointment:
-    """The service was given: on ``done_on``, where, with what outcome. For a document,
-    this is the permit issued (its number) or endorsed, which moves the next date."""
+                  document_number: str | None = None, with_ids=()) -> Appointment:
+    """The service was given: on ``done_on``, where, with what outcome (and the other doses
+    of the visit in ``with_ids`` with it). For a document, this is the permit issued (its
+    number) or endorsed, which moves the next date."""
     a = get(user, appointment_id)
     _checked_version(a, version)
     if a.status == "cancelled":
@@ -149,23 +231,22 @@ def record_result(actor: Actor, user: User, appointment_id: int, version: int | 
         errors["done_on"] = N_("日期不能在未来")
     elif a.person.birth_date and done_on < a.person.birth_date:
         errors["done_on"] = N_("日期早于出生日期")
-    outcomes = dict(schedules.OUTCOMES[a.service_type.category])
-    if outcome not in outcomes:
+    if outcome not in dict(schedules.OUTCOMES[a.service_type.category]):
         errors["outcome"] = N_("请选择结果")
     number = (document_number or "").strip()[:40]
     if a.service_type.category == "document" and a.slot == schedules.APPLY_SLOT and not number:
         errors["document_number"] = N_("请填写证件号码")
     if errors:
         raise ValidationFailed(errors)
-    before = audit.snapshot(a, RESULT_FIELDS)
-    a.status, a.done_on, a.outcome = "done", done_on, outcome
-    a.place = (place or "").strip()[:200] or a.place
-    a.note = (note or "").strip()[:500] or None
-    a.updated_at, a.recorded_by_id = utcnow(), actor.user_id
+
+    def done(row: Appointment) -> None:
+        row.status, row.done_on, row.outcome = "done", done_on, outcome
+        row.place = (place or "").strip()[:200] or row.place
+        row.note = (note or "").strip()[:500] or None
+
+    _write(actor, "appointment.result", _with_visit(a, with_ids, ("planned", "missed")), done)
     if a.service_type.category == "document":
         _record_document(actor, a, done_on, number)
-    db.session.flush()
-    audit.record(actor, "appointment.result", "appointment", a.id, before, audit.snapshot(a, RESULT_FIELDS))
     _commit(a)
     return a
 
@@ -190,44 +271,45 @@ def _record_document(actor: Actor, a: Appointment, on: dt.date, number: str) -> 
 
 
 def record_no_show(actor: Actor, user: User, appointment_id: int, version: int | None,
-                   on: dt.date | None = None) -> Appointment:
+                   on: dt.date | None = None, with_ids=()) -> Appointment:
     """The person did not come. The appointment stays open (overdue once its day is past)
     until it is done or given a new date."""
     a = get(user, appointment_id)
     _checked_version(a, version)
     if a.status != "planned":
         raise ValidationFailed({"on": N_("只有待完成的预约可以登记未到")})
-    before = audit.snapshot(a, RESULT_FIELDS)
-    a.no_shows, a.last_no_show_on = (a.no_shows or 0) + 1, on or local_today()
-    a.updated_at, a.recorded_by_id = utcnow(), actor.user_id
-    db.session.flush()
-    audit.record(actor, "appointment.no_show", "appointment", a.id, before, audit.snapshot(a, RESULT_FIELDS))
+
+    def missed(row: Appointment) -> None:
+        row.no_shows, row.last_no_show_on = (row.no_shows or 0) + 1, on or local_today()
+
+    _write(actor, "appointment.no_show", _with_visit(a, with_ids), missed)
     _commit(a)
     return a
 
 
 def reschedule(actor: Actor, user: User, appointment_id: int, version: int | None, new_date: dt.date,
-               place: str | None = None) -> Appointment:
+               place: str | None = None, with_ids=()) -> Appointment:
     """A new date (and place); a missed appointment is opened again. Its old notice no
     longer holds (print a new one) and the new date gets its own reminder."""
     a = get(user, appointment_id)
     _checked_version(a, version)
     today = local_today()
-    if a.status == "done":
-        raise ValidationFailed({"new_date": N_("已完成的预约不能改期")})
+    if a.status not in ("planned", "missed"):
+        raise ValidationFailed({"new_date": N_("已完成或已取消的预约不能改期")})
     if new_date is None or new_date < today:
         raise ValidationFailed({"new_date": N_("新日期不能早于今天")})
     if new_date > today + dt.timedelta(days=366):
         raise ValidationFailed({"new_date": N_("新日期最多在一年以内")})
-    before = audit.snapshot(a, RESULT_FIELDS)
-    a.status, a.due_on, a.cancel_reason, a.notice_id = "planned", new_date, None, None
-    if a.window_end and new_date > a.window_end:
-        a.window_end = None  # given later than its period: it stays open until done
-    if place and place.strip():
-        a.place = place.strip()[:200]
-    a.updated_at, a.recorded_by_id = utcnow(), actor.user_id
-    db.session.flush()
-    audit.record(actor, "appointment.reschedule", "appointment", a.id, before, audit.snapshot(a, RESULT_FIELDS))
+    rows = _with_visit(a, with_ids, ("planned", "missed"))
+
+    def moved(row: Appointment) -> None:
+        row.status, row.due_on, row.cancel_reason, row.notice_id = "planned", new_date, None, None
+        if row.window_end and new_date > row.window_end:
+            row.window_end = None  # given later than its period: it stays open until done
+        if place and place.strip():
+            row.place = place.strip()[:200]
+
+    _write(actor, "appointment.reschedule", rows, moved)
     _commit(a)
     return a
 
@@ -236,6 +318,16 @@ def reschedule(actor: Actor, user: User, appointment_id: int, version: int | Non
 
 def place_of(appointment_place: str | None, type_place: str | None, station_address: str | None) -> str:
     return appointment_place or type_place or station_address or ""
+
+
+def contact(person: Person) -> tuple[str | None, Person | None]:
+    """A phone to call about ``person``: their own, or for a child a parent's (and whose)."""
+    if person.phone:
+        return person.phone, None
+    parent = db.session.scalars(select(Person).join(Relation, Relation.person_id == Person.id).where(
+        Relation.relative_id == person.id, Relation.relation == "child", Person.phone.is_not(None))
+        .order_by(Person.id).limit(1)).first()
+    return (parent.phone, parent) if parent else (None, None)
 
 
 def station_of(grid: Area | None) -> Area | None:
@@ -354,7 +446,7 @@ class Upcoming:
     """An appointment as the migrant's card page shows it: what, when, where."""
 
     what: str
-    detail: str  # the doses, for a vaccination visit
+    details: tuple  # the doses of a vaccination visit; applying or renewing for a document
     on: dt.date
     where: str
     overdue: bool
@@ -376,12 +468,11 @@ def next_for_person(person_id: int, *, station_address: str | None = None, today
         .order_by(A.due_on, A.person_id, ServiceType.sort_order, A.slot).limit(limit * 8)).all()
     visits: dict[tuple, dict] = {}
     for pid, due_on, slot, place, type_id, type_name, type_place, cadence, name in rows:
-        key = (pid, type_id, due_on)
-        visit = visits.setdefault(key, {"what": type_name, "doses": [], "on": due_on,
-                                        "where": place_of(place, type_place, station_address),
-                                        "child": name if pid != person_id else None})
+        visit = visits.setdefault((pid, type_id, due_on), {
+            "what": type_name, "details": [], "on": due_on, "where": place_of(place, type_place, station_address),
+            "child": name if pid != person_id else None})
         label = schedules.slot_label(schedules.Cadence.from_json(cadence), slot)
         if label:
-            visit["doses"].append(label)
-    return [Upcoming(v["what"], "、".join(v["doses"]), v["on"], v["where"], v["on"] < today, v["child"])
+            visit["details"].append(label)
+    return [Upcoming(v["what"], tuple(v["details"]), v["on"], v["where"], v["on"] < today, v["child"])
             for v in list(visits.values())[:limit]]

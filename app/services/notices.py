@@ -22,7 +22,6 @@ from ..domain.text import N_
 from ..extensions import db
 from ..models import Appointment, Notice, Person, User
 from . import audit, scope, settings
-from .appointments import get as get_appointment
 from .appointments import in_scope, place_of, station_of
 from .context import Actor
 from .errors import NotFound, ValidationFailed
@@ -182,10 +181,3 @@ def record_stub(actor: Actor, user: User, number: str, on: dt.date | None = None
     db.session.commit()
     return notice
 
-
-def for_appointment(user: User, appointment_id: int) -> list[int]:
-    """The open appointments printed together with this one (same person, type and day)."""
-    a = get_appointment(user, appointment_id)
-    return list(db.session.scalars(select(Appointment.id).where(
-        Appointment.person_id == a.person_id, Appointment.service_type_id == a.service_type_id,
-        Appointment.due_on == a.due_on, Appointment.status == "planned")))

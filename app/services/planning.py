@@ -106,6 +106,11 @@ class _Spread:
         return sql_dates.by_key(key % len(self.days), {i: dates.ymd(d) for i, d in enumerate(self.days)})
 
 
+def invitation_day(month: dt.date, today: dt.date, key):
+    """The invitation day of ``month`` for the record number ``key`` (an SQL expression)."""
+    return _Spread(month, today).due(key)
+
+
 COLUMNS = ("person_id", "service_type_id", "slot", "due_on", "window_end", "catch_up", "status", "no_shows",
            "planned_at", "version")
 

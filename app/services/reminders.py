@@ -152,7 +152,7 @@ def _open_visits(rows) -> dict[tuple, list]:
 def _text(row, slots: list, signature: str) -> str:
     cadence = schedules.Cadence.from_json(row.cadence)
     kind = "visit" if row.category != "document" else ("apply" if slots[0][0] == schedules.APPLY_SLOT else "renew")
-    doses = "、".join(label for slot, _ in slots if (label := schedules.slot_label(cadence, slot)))
+    doses = "、".join(schedules.slot_label(cadence, slot) for slot, _ in slots) if cadence.kind == "age_schedule" else ""
     place = next((p for _, p in slots if p), None) or row.place or row.station_address or ""
     return rules.sms_text(signature=signature or "安居", kind=kind, service=row.name, dose=doses, on=row.due_on,
                           place=place, phone=row.station_phone or "",

@@ -95,11 +95,16 @@ def _checked(fields: dict, existing: ServiceType | None) -> dict:
         errors["kind"] = N_("周期类型与类别不符（体检：每年 N 次或每 N 个月；接种：按年龄；证件：证件）")
     days = fields.get("sms_days_before")
     try:
-        days = int(days)
+        days = int(str(days).strip())
         if not 0 <= days <= 90:
             raise ValueError
     except (TypeError, ValueError):
         errors["sms_days_before"] = N_("提前天数应为 0 到 90")
+    try:
+        sort_order = int(str(fields.get("sort_order") or 0).strip() or 0)
+    except ValueError:
+        errors["sort_order"] = N_("请填写整数")
+        sort_order = 0
     deadline_rule = fields.get("deadline_rule") or "due_date"
     if deadline_rule not in codes(schedules.DEADLINE_RULES):
         errors["deadline_rule"] = N_("请选择期限规则")
@@ -109,7 +114,7 @@ def _checked(fields: dict, existing: ServiceType | None) -> dict:
                 cadence=cadence.to_json(), place=(fields.get("place") or "").strip()[:200] or None,
                 instructions=(fields.get("instructions") or "").strip()[:500] or None,
                 sms_enabled=bool(fields.get("sms_enabled")), sms_days_before=days, deadline_rule=deadline_rule,
-                active=bool(fields.get("active")), sort_order=int(fields.get("sort_order") or 0))
+                active=bool(fields.get("active")), sort_order=sort_order)
 
 
 def create(actor: Actor, fields: dict) -> ServiceType:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Integer, case, cast, extract, literal
+from sqlalchemy import Date, Integer, String, case, cast, extract, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -91,6 +91,10 @@ def anniversary(start, months):
     after = index + 1  # the 1st of the following month, where the month has no such day
     return case((d <= _days_in_month(y, m), make_date(y, m, d)),
                 else_=make_date(after // 12, after % 12 + 1, 1))
+
+
+def cast_text(column):
+    return cast(column, String)
 
 
 def by_key(key, values: dict):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("station", __name__, url_prefix="/station")
 
-from . import views  # noqa: E402,F401
+from . import appointments, notices, outbox, services, views  # noqa: E402,F401
