@@ -5,6 +5,7 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 
 from ..grid.helpers import apply_errors
+from ..station.helpers import form_version
 from ..services import service_types
 from ..services.errors import StaleEdit, ValidationFailed
 from ..web import actor, render, roles_required
@@ -33,7 +34,7 @@ def service_type_form(type_id: int | None = None):
     if form.validate_on_submit():
         try:
             if t:
-                _, cancelled = service_types.update(actor(), t.id, int(form.version.data or 0), form.fields())
+                _, cancelled = service_types.update(actor(), t.id, form_version(form), form.fields())
                 if cancelled:
                     flash(gettext("已停用；尚未到期的 %(n)d 条预约已取消。", n=cancelled), "info")
             else:

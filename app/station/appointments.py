@@ -13,7 +13,7 @@ from ..services.errors import StaleEdit, ValidationFailed
 from ..web import actor, int_arg, render, roles_required, safe_next
 from . import bp
 from .forms import NoShowForm, RescheduleForm, ResultForm
-from .helpers import SERVICE_STAFF, date_arg
+from .helpers import SERVICE_STAFF, date_arg, form_version
 
 PRINT_LIMIT = 1000
 
@@ -114,7 +114,7 @@ def _act(appointment_id: int, form_class, call, message, form_name):
 @roles_required(*SERVICE_STAFF)
 def record_result(appointment_id: int):
     return _act(appointment_id, ResultForm, lambda a, f: appointments.record_result(
-        actor(), current_user, a.id, int(f.version.data or 0), done_on=f.done_on.data, outcome=f.outcome.data,
+        actor(), current_user, a.id, form_version(f), done_on=f.done_on.data, outcome=f.outcome.data,
         place=f.place.data, note=f.note.data, document_number=f.document_number.data, with_ids=_with_ids()),
         lambda a: gettext("已登记 %(name)s 的%(service)s。", name=a.person.name, service=a.service_type.name), "result")
 
@@ -123,7 +123,7 @@ def record_result(appointment_id: int):
 @roles_required(*SERVICE_STAFF)
 def record_no_show(appointment_id: int):
     return _act(appointment_id, NoShowForm, lambda a, f: appointments.record_no_show(
-        actor(), current_user, a.id, int(f.version.data or 0), with_ids=_with_ids()),
+        actor(), current_user, a.id, form_version(f), with_ids=_with_ids()),
         lambda a: gettext("已登记 %(name)s 未到，预约仍待完成。", name=a.person.name), "no_show")
 
 
@@ -131,7 +131,7 @@ def record_no_show(appointment_id: int):
 @roles_required(*SERVICE_STAFF)
 def reschedule(appointment_id: int):
     return _act(appointment_id, RescheduleForm, lambda a, f: appointments.reschedule(
-        actor(), current_user, a.id, int(f.version.data or 0), f.new_date.data, f.place.data,
+        actor(), current_user, a.id, form_version(f), f.new_date.data, f.place.data,
         with_ids=_with_ids()),
         lambda a: gettext("已改期：%(name)s %(date)s", name=a.person.name, date=format_date(a.due_on, "yyyy-MM-dd")),
         "reschedule")

@@ -28,3 +28,9 @@ def ids_arg(name: str, limit: int = 500) -> list[int]:
         if part.isascii() and part.isdigit() and 0 < int(part) < 2**31:
             out.append(int(part))
     return out[:limit]
+
+
+def form_version(form) -> int:
+    """The record version a form was opened on; anything unreadable counts as outdated."""
+    text = str(form.version.data or "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
