@@ -64,7 +64,8 @@ def person(person_id: int):
     station = appointments.station_of(p.grid)
     return render("station/person.html", p=p, station=station, today=local_today(),
                   lines=appointments.person_services(p, with_results=True),
-                  children=appointments.children_vaccinations(p), opted_out=preferences.sms_opted_out(p.id))
+                  children=appointments.children_vaccinations(p), opted_out=preferences.sms_opted_out(p.id),
+                  contact=appointments.contact(p))
 
 
 def _back(person_id: int) -> str:

@@ -14,10 +14,13 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from app.domain.idcard import make_id_number
+from app.extensions import db
+from app.models import Appointment, ServiceType
 from app.services import people as people_service
-from app.services import transfers
+from app.services import service_types, transfers
 from app.services.context import Actor
 
 GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person", "{person}"),
@@ -27,13 +30,18 @@ KNOWN_SMALL_TARGETS: set[str] = set()
 
 STATION = [("station", "/station/")]
 ADMIN_PAGES = [("users", "/admin/users"), ("areas", "/admin/areas"), ("audit", "/admin/audit")]
+SERVICE_PAGES = [("services", "/station/services"), ("overdue", "/station/appointments?view=overdue"),
+                 ("week", "/station/appointments?view=week"), ("day", "/station/appointments?view=day"),
+                 ("appointment", "{appointment}"), ("service-person", "{service_person}"),
+                 ("service-search", "/station/people"), ("notices", "/station/notices"), ("outbox", "/station/outbox")]
+SERVICE_ADMIN_PAGES = [("service-types", "/admin/service-types"), ("service-type", "{service_type}")]
 COMMON = [("offline", "/offline")]
 
 PAGES_BY_ROLE = {
     "coordinator": GRID_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + COMMON,
-    "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + ADMIN_PAGES + COMMON,
+    "supervisor": GRID_PAGES + STATION + SERVICE_PAGES + COMMON,
+    "health": STATION + SERVICE_PAGES + COMMON,
+    "admin": GRID_PAGES + STATION + ADMIN_PAGES + SERVICE_PAGES + SERVICE_ADMIN_PAGES + COMMON,
 }
 
 
@@ -42,6 +50,7 @@ def scene(world):
     """Enough data that every page shows real content, with long addresses and names."""
     coordinator = world.users["coordinator"]
     me = Actor(coordinator.id, "coordinator", "127.0.0.1")
+    service_types.install_defaults(Actor.cli())  # registrations then plan this month's services
     parent = people_service.register(me, coordinator, {
         "id_number": make_id_number("341202", dt.date(1988, 7, 9), 351), "name": "司马相如",
         "phone": "13912345678", "ethnicity": "01", "hukou_area_code": "341202",
@@ -66,7 +75,11 @@ def scene(world):
                       world.grid_b1.id, "本人已搬到留下社区，在留和路的工地上班")
     elsewhere = world.person("王五", grid=world.grid_b1, seq=3)
     transfers.request(me, coordinator, elsewhere.id_number, world.grid_a1.id, "现住文一路")
-    return {"person": f"/grid/people/{parent.id}"}
+    visit = db.session.scalars(select(Appointment).where(Appointment.person_id == parent.id)
+                               .order_by(Appointment.id)).first()
+    checkup = db.session.scalars(select(ServiceType).where(ServiceType.code == "health_checkup")).one()
+    return {"person": f"/grid/people/{parent.id}", "appointment": f"/station/appointments/{visit.id}",
+            "service_person": f"/station/people/{parent.id}", "service_type": f"/admin/service-types/{checkup.id}"}
 
 
 # WCAG contrast ratio of an element's text against the first opaque background behind it.
