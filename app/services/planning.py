@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from sqlalchemy import (Boolean, Date, Integer, String, and_, case, cast, exists, literal, null, or_, select,
-                        true, union_all, update)
+                        text, true, union_all, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -162,48 +162,64 @@ def _every_months(t: TypeRules, c: _Context):
                                _free(t, Person.id, slot))]
 
 
-def _by_ideal_date(c: _Context, ideal, arrived=None):
+def _by_ideal_date(c: _Context, ideal, key, arrived=None):
     """Due on its ideal date if that is in the month (and after arrival); otherwise a
     catch-up, on the person's invitation day of the month."""
     late = ideal < sql_dates.const(c.month)
     if arrived is not None:
         late = or_(late, and_(arrived.is_not(None), arrived > ideal))
-    due = case((late, c.spread.due(Person.id)), else_=ideal)
-    on = case((late, c.spread.ymd(Person.id)), else_=sql_dates.ymd(ideal))
+    due = case((late, c.spread.due(key)), else_=ideal)
+    on = case((late, c.spread.ymd(key)), else_=sql_dates.ymd(ideal))
     return late, due, on
+
+
+PERSON_COLUMNS = ("id", "status", "sex", "birth_date", "marital_status", "arrived_on", "grid_id")
+
+
+def _with_ideal(stmt, ideal, name: str, *extra):
+    """``stmt`` (from person) as a derived table with the ideal date of each row computed
+    once. The date expressions are long; PostgreSQL would copy them into every place the
+    outer query uses them, and ``OFFSET 0`` is what keeps it from inlining the subquery."""
+    columns = [getattr(Person, c) for c in PERSON_COLUMNS]
+    return stmt.with_only_columns(*columns, *extra, ideal.label("ideal")).offset(0).subquery(name)
 
 
 def _age_schedule(t: TypeRules, c: _Context):
     doses = union_all(*[select(literal(d.code, String).label("code"), literal(d.age_months, Integer).label("months"))
                         for d in t.cadence.doses]).subquery("dose")
-    ideal = sql_dates.anniversary(Person.birth_date, doses.c.months)
-    late, due, on = _by_ideal_date(c, ideal, Person.arrived_on)
-    conditions = [Person.birth_date.is_not(None), ideal < sql_dates.const(c.next_month)]
+    children = select(Person).where(Person.birth_date.is_not(None), *c.scope)
     if t.eligibility.age_max is not None:  # implied by the age rule; lets the database skip adults early
-        conditions.append(Person.birth_date >= dt.date(c.month.year - t.eligibility.age_max - 2, 1, 1))
-    row = _row(t, Person.id, doses.c.code, due, None, late, c.now)
-    return [select(*row).select_from(Person).join(doses, true()).where(
-        *conditions, *eligibility(t.eligibility, t.id, on), *c.scope, _free(t, Person.id, doses.c.code))]
+        children = children.where(Person.birth_date >= dt.date(c.month.year - t.eligibility.age_max - 2, 1, 1))
+    rows = _with_ideal(children.join(doses, true()), sql_dates.anniversary(Person.birth_date, doses.c.months),
+                       "dose_due", doses.c.code)
+    p = rows.c
+    late, due, on = _by_ideal_date(c, p.ideal, p.id, p.arrived_on)
+    return [select(*_row(t, p.id, p.code, due, None, late, c.now)).where(
+        p.ideal < sql_dates.const(c.next_month), *eligibility(t.eligibility, t.id, on, person=p),
+        _free(t, p.id, p.code))]
 
 
 def _document(t: TypeRules, c: _Context):
     horizon = sql_dates.const(dates.add_months_to_first(c.month, 1 + t.cadence.lead_months))
-    held = exists().where(Document.person_id == Person.id, Document.service_type_id == t.id)
     apply_slot = literal(schedules.APPLY_SLOT, String)
-    ideal = sql_dates.anniversary(Person.arrived_on, t.cadence.apply_after_months or 0)
-    late, due, on = _by_ideal_date(c, ideal)
-    statements = [select(*_row(t, Person.id, apply_slot, due, None, late, c.now)).where(
-        Person.arrived_on.is_not(None), ideal < horizon, ~held, *eligibility(t.eligibility, t.id, on), *c.scope,
-        _free(t, Person.id, apply_slot))]
+    held = exists().where(Document.person_id == Person.id, Document.service_type_id == t.id)
+    arrivals = _with_ideal(select(Person).where(Person.arrived_on.is_not(None), Person.status == "present", ~held,
+                                                *c.scope),
+                           sql_dates.anniversary(Person.arrived_on, t.cadence.apply_after_months or 0), "apply_due")
+    p = arrivals.c
+    late, due, on = _by_ideal_date(c, p.ideal, p.id)
+    statements = [select(*_row(t, p.id, apply_slot, due, None, late, c.now)).where(
+        p.ideal < horizon, *eligibility(t.eligibility, t.id, on, person=p), _free(t, p.id, apply_slot))]
     if t.cadence.renew_every_months:
         base = case((Document.endorsed_on.is_not(None), Document.endorsed_on), else_=Document.issued_on)
-        renew_on = sql_dates.anniversary(base, t.cadence.renew_every_months)
-        slot = literal("renew-", String) + cast(renew_on, String)
-        late, due, on = _by_ideal_date(c, renew_on)
-        statements.append(select(*_row(t, Person.id, slot, due, None, late, c.now)).select_from(Document).join(
-            Person, Person.id == Document.person_id).where(
-            Document.service_type_id == t.id, renew_on < horizon, *eligibility(t.eligibility, t.id, on), *c.scope,
-            _free(t, Person.id, slot)))
+        holders = _with_ideal(select(Person).join(Document, Document.person_id == Person.id).where(
+            Document.service_type_id == t.id, Person.status == "present", *c.scope),
+            sql_dates.anniversary(base, t.cadence.renew_every_months), "renew_due")
+        p = holders.c
+        slot = literal("renew-", String) + cast(p.ideal, String)
+        late, due, on = _by_ideal_date(c, p.ideal, p.id)
+        statements.append(select(*_row(t, p.id, slot, due, None, late, c.now)).where(
+            p.ideal < horizon, *eligibility(t.eligibility, t.id, on, person=p), _free(t, p.id, slot)))
     return statements
 
 
@@ -290,6 +306,18 @@ def cancel_for_departure(person_id: int) -> int:
 
 # --------------------------------------------------------------------------- planning
 
+BIG_WRITE = 10_000
+
+
+def _fresh_statistics() -> None:
+    """PostgreSQL plans each statement from its table statistics. Right after a large
+    insert they still say the appointment table is nearly empty, and an anti-join planned
+    on that reads the whole table again for every person (a second run of a month took
+    minutes instead of seconds). ANALYZE samples some 30,000 rows: a fraction of a second."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE appointment"))
+
+
 def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, grid_ids: list[int] | None = None,
                person_ids: list[int] | None = None, progress: Callable[[str], None] | None = None,
                check_month: bool = True, commit: bool = True) -> PlanResult:
@@ -311,6 +339,8 @@ def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, gr
              else [Person.grid_id.in_(grid_ids)] if grid_ids is not None else [])
     limited = appointment_scope(grid_ids, person_ids)
     result = PlanResult(month)
+    if person_ids is None:
+        _fresh_statistics()
     result.missed = close_ended_periods(today, limited)
     result.cancelled = cancel_ineligible(today, rules, limited)
     context = _Context(month, today, utcnow(), _Spread(month, today), scope)
@@ -319,7 +349,10 @@ def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, gr
             continue
         created = 0
         for statement in _STATEMENTS[t.cadence.kind](t, context):
-            created += db.session.execute(_upsert(statement)).rowcount
+            written = db.session.execute(_upsert(statement)).rowcount
+            if written > BIG_WRITE:
+                _fresh_statistics()
+            created += written
         result.created[t.code] = created
         if progress:
             progress(t.code)

@@ -32,6 +32,36 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_type')),
     sa.UniqueConstraint('code', name=op.f('uq_service_type_code'))
     )
+    op.create_table('appointment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('service_type_id', sa.Integer(), nullable=False),
+    sa.Column('slot', sa.String(length=40), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('window_end', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('catch_up', sa.Boolean(), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=True),
+    sa.Column('no_shows', sa.Integer(), nullable=False),
+    sa.Column('last_no_show_on', sa.Date(), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=20), nullable=True),
+    sa.Column('notice_id', sa.Integer(), nullable=True),
+    sa.Column('planned_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_appointment_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment')),
+    sa.UniqueConstraint('person_id', 'service_type_id', 'slot', name='uq_appointment_slot')
+    )
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.create_index('ix_appointment_notice', ['notice_id'], unique=False, postgresql_where=sa.text('notice_id IS NOT NULL'), sqlite_where=sa.text('notice_id IS NOT NULL'))
+        batch_op.create_index('ix_appointment_type_done', ['service_type_id', 'done_on'], unique=False, postgresql_where=sa.text('done_on IS NOT NULL'), sqlite_where=sa.text('done_on IS NOT NULL'))
+        batch_op.create_index('ix_appointment_type_status_due', ['service_type_id', 'status', 'due_on'], unique=False)
+
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -89,40 +119,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_sms_opt_out_recorded_by_id_user')),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_sms_opt_out'))
     )
-    op.create_table('appointment',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('service_type_id', sa.Integer(), nullable=False),
-    sa.Column('slot', sa.String(length=40), nullable=False),
-    sa.Column('due_on', sa.Date(), nullable=False),
-    sa.Column('window_end', sa.Date(), nullable=True),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('catch_up', sa.Boolean(), nullable=False),
-    sa.Column('done_on', sa.Date(), nullable=True),
-    sa.Column('place', sa.String(length=200), nullable=True),
-    sa.Column('outcome', sa.String(length=20), nullable=True),
-    sa.Column('note', sa.String(length=500), nullable=True),
-    sa.Column('no_shows', sa.Integer(), nullable=False),
-    sa.Column('last_no_show_on', sa.Date(), nullable=True),
-    sa.Column('cancel_reason', sa.String(length=20), nullable=True),
-    sa.Column('notice_id', sa.Integer(), nullable=True),
-    sa.Column('planned_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=True),
-    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['notice_id'], ['notice.id'], name=op.f('fk_appointment_notice_id_notice'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_appointment_person_id_person'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_appointment_recorded_by_id_user')),
-    sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], name=op.f('fk_appointment_service_type_id_service_type'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment')),
-    sa.UniqueConstraint('person_id', 'service_type_id', 'slot', name='uq_appointment_slot')
-    )
-    with op.batch_alter_table('appointment', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_appointment_notice_id'), ['notice_id'], unique=False)
-        batch_op.create_index('ix_appointment_status_due', ['status', 'due_on'], unique=False)
-        batch_op.create_index('ix_appointment_type_done', ['service_type_id', 'done_on'], unique=False)
-        batch_op.create_index('ix_appointment_type_due', ['service_type_id', 'due_on'], unique=False)
-
     op.create_table('sms_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dedupe_key', sa.String(length=80), nullable=False),
@@ -141,15 +137,12 @@ def upgrade():
     sa.Column('provider_ref', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['appointment_id'], ['appointment.id'], name=op.f('fk_sms_outbox_appointment_id_appointment'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_sms_outbox_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['recipient_id'], ['person.id'], name=op.f('fk_sms_outbox_recipient_id_person'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], name=op.f('fk_sms_outbox_service_type_id_service_type'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_outbox')),
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_sms_outbox_dedupe_key'))
     )
     with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sms_outbox_appointment_id'), ['appointment_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_sms_outbox_person_id'), ['person_id'], unique=False)
         batch_op.create_index('ix_sms_outbox_state_next', ['state', 'next_attempt_at'], unique=False)
 
@@ -159,16 +152,8 @@ def downgrade():
     with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_sms_outbox_state_next')
         batch_op.drop_index(batch_op.f('ix_sms_outbox_person_id'))
-        batch_op.drop_index(batch_op.f('ix_sms_outbox_appointment_id'))
 
     op.drop_table('sms_outbox')
-    with op.batch_alter_table('appointment', schema=None) as batch_op:
-        batch_op.drop_index('ix_appointment_type_due')
-        batch_op.drop_index('ix_appointment_type_done')
-        batch_op.drop_index('ix_appointment_status_due')
-        batch_op.drop_index(batch_op.f('ix_appointment_notice_id'))
-
-    op.drop_table('appointment')
     op.drop_table('sms_opt_out')
     with op.batch_alter_table('service_choice', schema=None) as batch_op:
         batch_op.drop_index('ix_service_choice_type')
@@ -180,4 +165,10 @@ def downgrade():
 
     op.drop_table('notice')
     op.drop_table('document')
+    with op.batch_alter_table('appointment', schema=None) as batch_op:
+        batch_op.drop_index('ix_appointment_type_status_due')
+        batch_op.drop_index('ix_appointment_type_done', postgresql_where=sa.text('done_on IS NOT NULL'), sqlite_where=sa.text('done_on IS NOT NULL'))
+        batch_op.drop_index('ix_appointment_notice', postgresql_where=sa.text('notice_id IS NOT NULL'), sqlite_where=sa.text('notice_id IS NOT NULL'))
+
+    op.drop_table('appointment')
     op.drop_table('service_type')
