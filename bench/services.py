@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import statistics
 import subprocess
@@ -43,7 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.worklist import DEFAULT_URL, count_people, git_rev, machine, make_app, reseed  # noqa: E402
+from bench.worklist import (DEFAULT_URL, count_people, git_rev, machine, make_app, reseed,  # noqa: E402
+                            save_results)
 
 
 def parse_args(argv=None):
@@ -279,15 +279,7 @@ def main(argv=None) -> int:
         with app.app_context():
             settings.update(Actor.cli(), {"sms.quiet_start": str(quiet[0]), "sms.quiet_end": str(quiet[1])})
     report["load_after"] = os.getloadavg()
-    text = markdown(report)
-    print()
-    print(text)
-    out = Path(args.results_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"services-{stamp}.md").write_text(text, encoding="utf-8")
-    (out / f"services-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
-                                                encoding="utf-8")
+    save_results(args.results_dir, "services", markdown(report), report)
     return 0
 
 

@@ -459,17 +459,21 @@ def main(argv=None) -> int:
     report["weight"] = page_weight(app)
     report["queries"] = {k: v for k, v in queries.items() if k != "ids"}
 
-    text = markdown(report)
+    save_results(args.results_dir, "worklist", markdown(report), report)
+    return 0
+
+
+def save_results(results_dir: str, prefix: str, text: str, report: dict) -> None:
+    """Print the table and keep it with the raw figures as ``<prefix>-<timestamp>.md|json``."""
     print()
     print(text)
-    out = Path(args.results_dir)
+    out = Path(results_dir)
     out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"worklist-{stamp}.md").write_text(text, encoding="utf-8")
-    (out / f"worklist-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
+    (out / f"{prefix}-{stamp}.md").write_text(text, encoding="utf-8")
+    (out / f"{prefix}-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
                                                 encoding="utf-8")
-    print(f"written to {out}/worklist-{stamp}.md")
-    return 0
+    print(f"written to {out}/{prefix}-{stamp}.md")
 
 
 if __name__ == "__main__":

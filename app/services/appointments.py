@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import dates, schedules
 from ..domain.clock import local_today, utcnow
@@ -23,7 +22,8 @@ from ..extensions import db
 from ..models import Appointment, Area, Document, Person, Relation, ServiceType, User
 from . import audit, preferences, scope, service_types
 from .context import Actor
-from .errors import NotFound, StaleEdit, ValidationFailed
+from .errors import ValidationFailed
+from .locking import check_version, commit_or_stale
 from .search import Page
 
 A = Appointment
@@ -162,11 +162,7 @@ def overdue_by_grid(user: User, today: dt.date | None = None) -> list[tuple[Area
 
 
 def get(user: User, appointment_id: int) -> Appointment:
-    scope._check_key(appointment_id)
-    a = db.session.scalars(in_scope(user).where(A.id == appointment_id)).first()
-    if a is None:
-        raise NotFound("appointment")
-    return a
+    return scope.first_or_not_found(in_scope(user).where(A.id == appointment_id), appointment_id, "appointment")
 
 
 def visit_of(a: Appointment) -> list[Appointment]:
@@ -178,20 +174,6 @@ def visit_of(a: Appointment) -> list[Appointment]:
 
 
 # --------------------------------------------------------------------------- recording
-
-def _checked_version(a: Appointment, version) -> None:
-    if version is not None and int(version) != a.version:
-        raise StaleEdit(a)
-
-
-def _commit(a: Appointment) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(a)
-        raise StaleEdit(a) from None
-
 
 RESULT_FIELDS = ["status", "done_on", "place", "outcome", "note", "due_on", "no_shows"]
 
@@ -223,7 +205,7 @@ def record_result(actor: Actor, user: User, appointment_id: int, version: int | 
     of the visit in ``with_ids`` with it). For a document, this is the permit issued (its
     number) or endorsed, which moves the next date."""
     a = get(user, appointment_id)
-    _checked_version(a, version)
+    check_version(a, version)
     if a.status == "cancelled":
         raise ValidationFailed({"done_on": N_("已取消的预约不能登记结果，请先改期")})
     errors = {}
@@ -247,7 +229,7 @@ def record_result(actor: Actor, user: User, appointment_id: int, version: int | 
     _write(actor, "appointment.result", _with_visit(a, with_ids, ("planned", "missed")), done)
     if a.service_type.category == "document":
         _record_document(actor, a, done_on, number)
-    _commit(a)
+    commit_or_stale(a)
     return a
 
 
@@ -275,7 +257,7 @@ def record_no_show(actor: Actor, user: User, appointment_id: int, version: int |
     """The person did not come. The appointment stays open (overdue once its day is past)
     until it is done or given a new date."""
     a = get(user, appointment_id)
-    _checked_version(a, version)
+    check_version(a, version)
     if a.status != "planned":
         raise ValidationFailed({"on": N_("只有待完成的预约可以登记未到")})
 
@@ -283,7 +265,7 @@ def record_no_show(actor: Actor, user: User, appointment_id: int, version: int |
         row.no_shows, row.last_no_show_on = (row.no_shows or 0) + 1, on or local_today()
 
     _write(actor, "appointment.no_show", _with_visit(a, with_ids), missed)
-    _commit(a)
+    commit_or_stale(a)
     return a
 
 
@@ -292,7 +274,7 @@ def reschedule(actor: Actor, user: User, appointment_id: int, version: int | Non
     """A new date (and place); a missed appointment is opened again. Its old notice no
     longer holds (print a new one) and the new date gets its own reminder."""
     a = get(user, appointment_id)
-    _checked_version(a, version)
+    check_version(a, version)
     today = local_today()
     if a.status not in ("planned", "missed"):
         raise ValidationFailed({"new_date": N_("已完成或已取消的预约不能改期")})
@@ -310,7 +292,7 @@ def reschedule(actor: Actor, user: User, appointment_id: int, version: int | Non
             row.place = place.strip()[:200]
 
     _write(actor, "appointment.reschedule", rows, moved)
-    _commit(a)
+    commit_or_stale(a)
     return a
 
 

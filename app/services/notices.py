@@ -136,11 +136,7 @@ def _in_scope(user: User):
 
 
 def get(user: User, notice_id: int) -> Notice:
-    scope._check_key(notice_id)
-    notice = db.session.scalars(_in_scope(user).where(Notice.id == notice_id)).first()
-    if notice is None:
-        raise NotFound("notice")
-    return notice
+    return scope.first_or_not_found(_in_scope(user).where(Notice.id == notice_id), notice_id, "notice")
 
 
 def listing(user: User, state: str = "out", page: int = 1, per_page: int = 20) -> Page:

@@ -33,7 +33,7 @@ from ..extensions import db
 from ..models import Appointment, Area, Person, Relation, ServiceType, SmsMessage, SmsOptOut, User
 from . import audit, planning, scope, service_types, settings, sql_dates
 from .context import Actor
-from .errors import NotFound, ValidationFailed
+from .errors import ValidationFailed
 from .search import Page
 from .sms import Backend, Outgoing, backend_from_config
 
@@ -256,10 +256,7 @@ def counts(user: User) -> dict[str, int]:
 
 def retry(actor: Actor, user: User, message_id: int) -> SmsMessage:
     """Send a failed message again (after the number was corrected, say)."""
-    scope._check_key(message_id)
-    message = db.session.scalars(_in_scope(user).where(M.id == message_id)).first()
-    if message is None:
-        raise NotFound("sms")
+    message = scope.first_or_not_found(_in_scope(user).where(M.id == message_id), message_id, "sms")
     if message.state != "failed":
         raise ValidationFailed({"state": N_("只有发送失败的短信可以重新发送")})
     message.state, message.attempts, message.next_attempt_at = "retry", 0, utcnow()

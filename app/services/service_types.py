@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import schedules
 from ..domain.choices import codes
@@ -17,7 +16,8 @@ from ..extensions import db
 from ..models import Appointment, ServiceType
 from . import audit
 from .context import Actor
-from .errors import NotFound, StaleEdit, ValidationFailed
+from .errors import NotFound, ValidationFailed
+from .locking import check_version, flush_or_stale
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 # Which cadences fit which category.
@@ -131,8 +131,7 @@ def update(actor: Actor, type_id: int, version: int | None, fields: dict) -> tup
     """Change a type; switching it off cancels its appointments still ahead. Returns the
     type and how many appointments were cancelled."""
     t = get(type_id)
-    if version is not None and int(version) != t.version:
-        raise StaleEdit(t)
+    check_version(t, version)
     values = _checked(fields, t)
     before = audit.snapshot(t)
     for key, value in values.items():
@@ -140,12 +139,7 @@ def update(actor: Actor, type_id: int, version: int | None, fields: dict) -> tup
     cancelled = 0
     if not t.active and before["active"]:
         cancelled = cancel_future_of_type(t.id, "type_inactive")
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(t)
-        raise StaleEdit(t) from None
+    flush_or_stale(t)
     old, new = audit.changed_only(before, audit.snapshot(t))
     if new:
         audit.record(actor, "service_type.update", "service_type", t.id, old, {**new, "cancelled": cancelled})

@@ -20,7 +20,7 @@ MONTH = dates.first_of_month(TODAY)
 
 
 def _appointment(person, code):
-    return db.session.scalars(select(Appointment).join(ServiceType).where(
+    return db.session.scalars(select(Appointment).join(Appointment.service_type).where(
         Appointment.person_id == person.id, ServiceType.code == code).order_by(Appointment.id)).first()
 
 
@@ -33,7 +33,7 @@ def overdue(world, services):
     db.session.commit()
     planning.plan_month(Actor.cli(), MONTH, today=TODAY)
     for person, code in ((mum, "health_checkup"), (baby, "child_immunisation")):
-        for a in db.session.scalars(select(Appointment).join(ServiceType).where(
+        for a in db.session.scalars(select(Appointment).join(Appointment.service_type).where(
                 Appointment.person_id == person.id, ServiceType.code == code)):
             a.due_on = TODAY - dt.timedelta(days=1)
     db.session.commit()

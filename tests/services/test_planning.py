@@ -30,7 +30,7 @@ def plan_now():
 
 
 def rows(person=None, code=None):
-    stmt = select(Appointment).join(ServiceType).order_by(Appointment.person_id, Appointment.slot)
+    stmt = select(Appointment).join(Appointment.service_type).order_by(Appointment.person_id, Appointment.slot)
     if person is not None:
         stmt = stmt.where(Appointment.person_id == person.id)
     if code:

@@ -52,7 +52,7 @@ def due_soon(world, services):
     """One adult with a phone whose check-up is planned in December; returns (person, appointment)."""
     p = world.person("陈红", seq=2, phone="13912345678", arrived_on=D(2026, 11, 1))  # no permit due yet
     planning.plan_month(CLI, D(2026, 12, 1), today=D(2026, 11, 30))
-    a = db.session.scalars(select(Appointment).join(ServiceType).where(
+    a = db.session.scalars(select(Appointment).join(Appointment.service_type).where(
         Appointment.person_id == p.id, ServiceType.code == "health_checkup")).one()
     return p, a
 

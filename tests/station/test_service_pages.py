@@ -39,7 +39,7 @@ def scene(world, services):
 
 
 def appointment(person, code):
-    return db.session.scalars(select(Appointment).join(ServiceType).where(
+    return db.session.scalars(select(Appointment).join(Appointment.service_type).where(
         Appointment.person_id == person.id, ServiceType.code == code).order_by(Appointment.id)).first()
 
 
@@ -97,7 +97,7 @@ def test_work_lists(login, scene):
 
 def test_a_visit_is_one_line_and_one_result_records_its_doses(login, scene):
     kid = scene["kid"]
-    doses = db.session.scalars(select(Appointment).join(ServiceType).where(
+    doses = db.session.scalars(select(Appointment).join(Appointment.service_type).where(
         Appointment.person_id == kid.id, ServiceType.code == "child_immunisation")).all()
     first = min(doses, key=lambda a: a.id)
     same_day = [a for a in doses if a.due_on == first.due_on]
