@@ -30,7 +30,6 @@ written to ``bench/results/services-<timestamp>.md`` / ``.json`` (git-ignored).
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import statistics
@@ -42,19 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.worklist import (DEFAULT_URL, count_people, git_rev, machine, make_app, reseed,  # noqa: E402
+from bench.worklist import (count_people, database_parser, git_rev, machine, make_app, reseed,  # noqa: E402
                             save_results)
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
-                   help="database to use, and to wipe when reseeding (default: $BENCH_DATABASE_URL or %(default)s)")
-    p.add_argument("--persons", type=int, default=1_000_000, help="people in the database (default %(default)s)")
-    p.add_argument("--reseed", action="store_true", help="wipe and reseed even if the database is big enough")
-    p.add_argument("--allow-wipe", action="store_true", help="allow reseeding a database whose name lacks 'bench'")
-    p.add_argument("--seed", type=int, default=2026, help="random seed for the demo data (default %(default)s)")
+    p = database_parser(__doc__)
     p.add_argument("--rounds", type=int, default=3, help="runs of each scenario (default %(default)s)")
     p.add_argument("--skip-cli", action="store_true", help="do not run the flask commands at the end")
     p.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))

@@ -54,17 +54,22 @@ PAGE_BUDGET = 50 * 1024
 TOTAL_RE = re.compile(r"(?:共 |：)(\d+) 人")
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def database_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every benchmark on the seeded demo county takes."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
                    help="database to use, and to wipe when reseeding (default: $BENCH_DATABASE_URL or %(default)s)")
     p.add_argument("--persons", type=int, default=1_000_000, help="people in the database (default %(default)s)")
-    p.add_argument("--requests", type=int, default=300, help="measured requests per scenario (default %(default)s)")
     p.add_argument("--reseed", action="store_true", help="wipe and reseed even if the database is big enough")
     p.add_argument("--allow-wipe", action="store_true",
                    help="allow seeding (which drops the public schema) a database whose name lacks 'bench'")
     p.add_argument("--seed", type=int, default=2026, help="random seed for the demo data (default %(default)s)")
+    return p
+
+
+def parse_args(argv=None):
+    p = database_parser(__doc__)
+    p.add_argument("--requests", type=int, default=300, help="measured requests per scenario (default %(default)s)")
     p.add_argument("--only", default="",
                    help="run only scenarios whose name contains one of these comma-separated texts")
     p.add_argument("--warmup", type=int, default=WARMUP, help="unmeasured requests first (default %(default)s)")
