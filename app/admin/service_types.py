@@ -36,7 +36,7 @@ def service_type_form(type_id: int | None = None):
             if t:
                 _, cancelled = service_types.update(actor(), t.id, form_version(form), form.fields())
                 if cancelled:
-                    flash(gettext("已停用；尚未到期的 %(n)d 条预约已取消。", n=cancelled), "info")
+                    flash(gettext("尚未到期、已不再适用的 %(n)d 条预约已取消。", n=cancelled), "info")
             else:
                 service_types.create(actor(), form.fields())
         except StaleEdit as exc:

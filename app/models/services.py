@@ -38,11 +38,11 @@ class Appointment(db.Model):
     """
 
     id = db.Column(db.Integer, primary_key=True)
-    # Planning writes a million rows a month: only the reference to the person is a foreign
-    # key (deleting a person deletes their appointments). Service types, notices and users
-    # are never deleted (types and users are switched off), so checking those references
-    # row by row would cost 40 % of the planning time and protect nothing.
-    person_id = db.Column(db.Integer, db.ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    # No foreign keys: planning writes a million rows a month, and PostgreSQL checks a
+    # foreign key row by row, locking the row it points to — 60 % of the planning time
+    # (docs/performance.md). Nothing they point to is ever deleted: people who leave keep
+    # their record (status "left"), service types and users are switched off.
+    person_id = db.Column(db.Integer, nullable=False)
     service_type_id = db.Column(db.Integer, nullable=False)
     slot = db.Column(db.String(40), nullable=False)
     due_on = db.Column(db.Date, nullable=False)
@@ -62,7 +62,7 @@ class Appointment(db.Model):
     recorded_by_id = db.Column(db.Integer)
     version = db.Column(db.Integer, nullable=False, default=1)
 
-    person = db.relationship("Person")
+    person = db.relationship("Person", primaryjoin="foreign(Appointment.person_id) == Person.id")
     service_type = db.relationship("ServiceType", primaryjoin="foreign(Appointment.service_type_id) == ServiceType.id")
     notice = db.relationship("Notice", back_populates="appointments",
                              primaryjoin="foreign(Appointment.notice_id) == Notice.id")

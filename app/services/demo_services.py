@@ -92,6 +92,7 @@ def seed(actor: Actor, today: dt.date, persons: int) -> None:
     types = _types()
     _choices(types, today)
     _permits(types, today)
+    planning.fresh_statistics(("person", "relation", *planning.PLANNING_TABLES))  # all just loaded
     last_month = dates.add_months_to_first(dates.first_of_month(today), -1)
     planning.plan_month(actor, last_month, today=last_month - dt.timedelta(days=1), check_month=False, commit=False)
     _last_month_done(today)

@@ -256,7 +256,14 @@ def link_relative(actor: Actor, user: User, person_id: int, relative_id: int,
     audit.record(actor, "relation.add", "person", person.id, None,
                  {"relative_id": relative.id, "relation": relation})
     db.session.commit()
+    _refresh_family(actor, person.id, relative.id)
     return link
+
+
+def _refresh_family(actor: Actor, *person_ids: int) -> None:
+    """A parent or a child more or less can change whom a service is for."""
+    for person_id in person_ids:
+        planning.refresh_person(actor, person_id)
 
 
 def unlink_relative(actor: Actor, user: User, person_id: int, relation_id: int) -> None:
@@ -266,8 +273,10 @@ def unlink_relative(actor: Actor, user: User, person_id: int, relation_id: int) 
         raise NotFound("relation")
     audit.record(actor, "relation.remove", "person", person.id,
                  {"relative_id": link.relative_id, "relation": link.relation}, None)
+    family = (link.person_id, link.relative_id)
     db.session.delete(link)
     db.session.commit()
+    _refresh_family(actor, *family)
 
 
 def household(person: Person) -> list[tuple[str, Person, Relation]]:

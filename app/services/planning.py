@@ -17,8 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
-from sqlalchemy import (Boolean, Date, Integer, String, and_, case, cast, exists, literal, null, or_, select,
-                        text, true, union_all, update)
+from sqlalchemy import (Boolean, Date, Integer, String, and_, case, cast, exists, false, func, literal, null, or_,
+                        select, text, true, union_all, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -185,18 +185,22 @@ def _with_ideal(stmt, ideal, name: str, *extra):
 
 
 def _age_schedule(t: TypeRules, c: _Context):
-    doses = union_all(*[select(literal(d.code, String).label("code"), literal(d.age_months, Integer).label("months"))
+    # Each dose with the last birth date that can make it due by the end of the month
+    # (born before the 1st of that many months earlier): children too young for a dose
+    # are left out before any date is computed.
+    doses = union_all(*[select(literal(d.code, String).label("code"), literal(d.age_months, Integer).label("months"),
+                               literal(dates.add_months_to_first(c.next_month, -d.age_months), Date).label("born_before"))
                         for d in t.cadence.doses]).subquery("dose")
-    children = select(Person).where(Person.birth_date.is_not(None), *c.scope)
+    children = select(Person).join(doses, true()).where(
+        Person.birth_date.is_not(None), Person.birth_date < doses.c.born_before, Person.status == "present",
+        _free(t, Person.id, doses.c.code), *c.scope)
     if t.eligibility.age_max is not None:  # implied by the age rule; lets the database skip adults early
         children = children.where(Person.birth_date >= dt.date(c.month.year - t.eligibility.age_max - 2, 1, 1))
-    rows = _with_ideal(children.join(doses, true()), sql_dates.anniversary(Person.birth_date, doses.c.months),
-                       "dose_due", doses.c.code)
+    rows = _with_ideal(children, sql_dates.anniversary(Person.birth_date, doses.c.months), "dose_due", doses.c.code)
     p = rows.c
     late, due, on = _by_ideal_date(c, p.ideal, p.id, p.arrived_on)
     return [select(*_row(t, p.id, p.code, due, None, late, c.now)).where(
-        p.ideal < sql_dates.const(c.next_month), *eligibility(t.eligibility, t.id, on, person=p),
-        _free(t, p.id, p.code))]
+        p.ideal < sql_dates.const(c.next_month), *eligibility(t.eligibility, t.id, on, person=p))]
 
 
 def _document(t: TypeRules, c: _Context):
@@ -204,12 +208,12 @@ def _document(t: TypeRules, c: _Context):
     apply_slot = literal(schedules.APPLY_SLOT, String)
     held = exists().where(Document.person_id == Person.id, Document.service_type_id == t.id)
     arrivals = _with_ideal(select(Person).where(Person.arrived_on.is_not(None), Person.status == "present", ~held,
-                                                *c.scope),
+                                                _free(t, Person.id, apply_slot), *c.scope),
                            sql_dates.anniversary(Person.arrived_on, t.cadence.apply_after_months or 0), "apply_due")
     p = arrivals.c
     late, due, on = _by_ideal_date(c, p.ideal, p.id)
     statements = [select(*_row(t, p.id, apply_slot, due, None, late, c.now)).where(
-        p.ideal < horizon, *eligibility(t.eligibility, t.id, on, person=p), _free(t, p.id, apply_slot))]
+        p.ideal < horizon, *eligibility(t.eligibility, t.id, on, person=p))]
     if t.cadence.renew_every_months:
         base = case((Document.endorsed_on.is_not(None), Document.endorsed_on), else_=Document.issued_on)
         holders = _with_ideal(select(Person).join(Document, Document.person_id == Person.id).where(
@@ -268,17 +272,38 @@ def close_ended_periods(today: dt.date, scope: list) -> int:
     return _set(ids, status="missed")
 
 
-def cancel_ineligible(today: dt.date, rules: list[TypeRules], scope: list,
-                      *, due_until: dt.date | None = None) -> dict[str, int]:
+CHANGED_AS_LIST = 50_000
+
+
+def _changed_since_planned(today: dt.date, scope: list) -> list:
+    """Conditions keeping the appointments whose person's record changed after the
+    appointment was planned. A plan is right when it is made (eligibility is judged on the
+    appointment's own day, which time passing does not change), so only a later change can
+    make it wrong: a marriage, a corrected birth date, a departure entered by an import.
+    The people changed since the oldest plan still ahead are found first (one scan of
+    ``person``), and only their appointments are checked again."""
+    since = db.session.scalar(select(func.min(A.planned_at)).where(A.status == "planned", A.due_on >= today, *scope))
+    if since is None:
+        return [false()]
+    changed = select(Person.id).where(Person.updated_at >= since)
+    if db.session.scalar(select(func.count()).select_from(changed.subquery())) <= CHANGED_AS_LIST:
+        changed = list(db.session.scalars(changed))  # a list the planner can count, not a guess
+    return [A.person_id.in_(changed), Person.updated_at > A.planned_at]
+
+
+def cancel_ineligible(today: dt.date, rules: list[TypeRules], scope: list, *, due_until: dt.date | None = None,
+                      changed_only: bool = False) -> dict[str, int]:
     """Cancel planned appointments that no longer apply: all of those of people who left,
     and those still ahead (due from ``today``, up to ``due_until`` if given) whose person
-    declined or no longer meets the rules on that day, or whose type was switched off."""
+    declined or no longer meets the rules on that day, or whose type was switched off.
+    ``changed_only``: look again only at people whose record changed since (see above)."""
     counts: dict[str, int] = {}
     ahead = [A.status == "planned", A.due_on >= today, *scope]
     if due_until is not None:
         ahead.append(A.due_on <= due_until)
+    changed = _changed_since_planned(today, scope) if changed_only else []
     left = select(A.id).join(Person, Person.id == A.person_id).where(
-        A.status == "planned", Person.status != "present", *scope)
+        A.status == "planned", Person.status != "present", *scope, *changed)
     counts["departed"] = _set(left, status="cancelled", cancel_reason="departed")
     active_ids = [t.id for t in rules if t.active]
     off = select(A.id).where(*ahead, A.service_type_id.not_in(active_ids) if active_ids else true())
@@ -293,9 +318,15 @@ def cancel_ineligible(today: dt.date, rules: list[TypeRules], scope: list,
             continue
         on = sql_dates.ymd(A.due_on)
         ineligible = select(A.id).join(Person, Person.id == A.person_id).where(
-            *ahead, A.service_type_id == t.id, _is_true(eligibility(t.eligibility, t.id, on)) == 0)
+            *ahead, *changed, A.service_type_id == t.id, _is_true(eligibility(t.eligibility, t.id, on)) == 0)
         counts["not_eligible"] += _set(ineligible, status="cancelled", cancel_reason="not_eligible")
     return {k: v for k, v in counts.items() if v}
+
+
+def recheck_type(t: TypeRules, today: dt.date | None = None) -> dict[str, int]:
+    """After the admin changed a type's rules: cancel its appointments ahead that the new
+    rules no longer call for (not committed)."""
+    return cancel_ineligible(today or local_today(), [t], [A.service_type_id == t.id])
 
 
 def cancel_for_departure(person_id: int) -> int:
@@ -309,13 +340,19 @@ def cancel_for_departure(person_id: int) -> int:
 BIG_WRITE = 10_000
 
 
-def _fresh_statistics() -> None:
+# The tables the planner's statements read that planning (or the demo) fills in bulk.
+PLANNING_TABLES = ("appointment", "service_choice", "document")
+
+
+def fresh_statistics(tables: tuple[str, ...] = PLANNING_TABLES) -> None:
     """PostgreSQL plans each statement from its table statistics. Right after a large
-    insert they still say the appointment table is nearly empty, and an anti-join planned
+    write they still describe the table as it was — empty, say — and an anti-join planned
     on that reads the whole table again for every person (a second run of a month took
-    minutes instead of seconds). ANALYZE samples some 30,000 rows: a fraction of a second."""
+    minutes instead of seconds). ANALYZE samples some 30,000 rows a table: a fraction of
+    a second. (Names come from this module, never from input.)"""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("ANALYZE appointment"))
+        for table in tables:
+            db.session.execute(text(f'ANALYZE "{table}"'))
 
 
 def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, grid_ids: list[int] | None = None,
@@ -340,9 +377,9 @@ def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, gr
     limited = appointment_scope(grid_ids, person_ids)
     result = PlanResult(month)
     if person_ids is None:
-        _fresh_statistics()
+        fresh_statistics()
     result.missed = close_ended_periods(today, limited)
-    result.cancelled = cancel_ineligible(today, rules, limited)
+    result.cancelled = cancel_ineligible(today, rules, limited, changed_only=person_ids is None)
     context = _Context(month, today, utcnow(), _Spread(month, today), scope)
     for t in rules:
         if not t.active:
@@ -351,7 +388,7 @@ def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, gr
         for statement in _STATEMENTS[t.cadence.kind](t, context):
             written = db.session.execute(_upsert(statement)).rowcount
             if written > BIG_WRITE:
-                _fresh_statistics()
+                fresh_statistics(("appointment",))
             created += written
         result.created[t.code] = created
         if progress:

@@ -128,8 +128,8 @@ def create(actor: Actor, fields: dict) -> ServiceType:
 
 
 def update(actor: Actor, type_id: int, version: int | None, fields: dict) -> tuple[ServiceType, int]:
-    """Change a type; switching it off cancels its appointments still ahead. Returns the
-    type and how many appointments were cancelled."""
+    """Change a type; switching it off, or rules that no longer call for them, cancel its
+    appointments still ahead. Returns the type and how many appointments were cancelled."""
     t = get(type_id)
     check_version(t, version)
     values = _checked(fields, t)
@@ -140,6 +140,9 @@ def update(actor: Actor, type_id: int, version: int | None, fields: dict) -> tup
     if not t.active and before["active"]:
         cancelled = cancel_future_of_type(t.id, "type_inactive")
     flush_or_stale(t)
+    if t.active and (t.eligibility != before["eligibility"] or t.cadence != before["cadence"]):
+        from .planning import recheck_type  # planning builds on this module
+        cancelled += sum(recheck_type(rules_of(t)).values())
     old, new = audit.changed_only(before, audit.snapshot(t))
     if new:
         audit.record(actor, "service_type.update", "service_type", t.id, old, {**new, "cancelled": cancelled})

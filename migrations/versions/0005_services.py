@@ -13,25 +13,6 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('service_type',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=40), nullable=False),
-    sa.Column('name', sa.String(length=60), nullable=False),
-    sa.Column('category', sa.String(length=12), nullable=False),
-    sa.Column('eligibility', sa.JSON(), nullable=False),
-    sa.Column('cadence', sa.JSON(), nullable=False),
-    sa.Column('place', sa.String(length=200), nullable=True),
-    sa.Column('instructions', sa.String(length=500), nullable=True),
-    sa.Column('sms_enabled', sa.Boolean(), nullable=False),
-    sa.Column('sms_days_before', sa.Integer(), nullable=False),
-    sa.Column('deadline_rule', sa.String(length=12), nullable=False),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('sort_order', sa.Integer(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_service_type')),
-    sa.UniqueConstraint('code', name=op.f('uq_service_type_code'))
-    )
     op.create_table('appointment',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -53,7 +34,6 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_appointment_person_id_person'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appointment')),
     sa.UniqueConstraint('person_id', 'service_type_id', 'slot', name='uq_appointment_slot')
     )
@@ -62,6 +42,25 @@ def upgrade():
         batch_op.create_index('ix_appointment_type_done', ['service_type_id', 'done_on'], unique=False, postgresql_where=sa.text('done_on IS NOT NULL'), sqlite_where=sa.text('done_on IS NOT NULL'))
         batch_op.create_index('ix_appointment_type_status_due', ['service_type_id', 'status', 'due_on'], unique=False)
 
+    op.create_table('service_type',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('category', sa.String(length=12), nullable=False),
+    sa.Column('eligibility', sa.JSON(), nullable=False),
+    sa.Column('cadence', sa.JSON(), nullable=False),
+    sa.Column('place', sa.String(length=200), nullable=True),
+    sa.Column('instructions', sa.String(length=500), nullable=True),
+    sa.Column('sms_enabled', sa.Boolean(), nullable=False),
+    sa.Column('sms_days_before', sa.Integer(), nullable=False),
+    sa.Column('deadline_rule', sa.String(length=12), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_service_type')),
+    sa.UniqueConstraint('code', name=op.f('uq_service_type_code'))
+    )
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -165,10 +164,10 @@ def downgrade():
 
     op.drop_table('notice')
     op.drop_table('document')
+    op.drop_table('service_type')
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.drop_index('ix_appointment_type_status_due')
         batch_op.drop_index('ix_appointment_type_done', postgresql_where=sa.text('done_on IS NOT NULL'), sqlite_where=sa.text('done_on IS NOT NULL'))
         batch_op.drop_index('ix_appointment_notice', postgresql_where=sa.text('notice_id IS NOT NULL'), sqlite_where=sa.text('notice_id IS NOT NULL'))
 
     op.drop_table('appointment')
-    op.drop_table('service_type')

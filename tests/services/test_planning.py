@@ -4,10 +4,10 @@ import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.domain import dates, schedules
-from app.domain.clock import local_today
+from app.domain.clock import local_today, utcnow
 from app.extensions import db
 from app.models import Appointment, Document, Person, Relation, ServiceChoice, ServiceType
 from app.services import people as people_service
@@ -142,12 +142,29 @@ def test_a_birthday_ends_eligibility_on_the_day(world, services):
 def test_a_rule_change_cancels_appointments_ahead_not_those_past(world, services):
     t = services["health_checkup"]
     p = world.person("张三", seq=1, born=D(1960, 6, 1))
-    plan()
-    service_types.update(CLI, t.id, t.version, {**service_types.form_values(t), "age_max": "60"})
-    result = plan()
-    assert result.cancelled == {"not_eligible": 1}
+    past = world.person("李四", seq=3, born=D(1960, 6, 1))
+    plan_now()
+    [done] = rows(past, "health_checkup")
+    done.due_on = TODAY - dt.timedelta(days=1)  # overdue: not "ahead", left alone
+    db.session.commit()
+    _, cancelled = service_types.update(CLI, t.id, t.version, {**service_types.form_values(t), "age_max": "60"})
+    assert cancelled == 1
     assert (rows(p, "health_checkup")[0].status, rows(p, "health_checkup")[0].cancel_reason) == (
         "cancelled", "not_eligible")
+    assert rows(past, "health_checkup")[0].status == "planned"
+
+
+def test_a_change_made_outside_the_app_is_caught_by_the_next_plan(world, services):
+    p = world.person("王五", seq=1, born=D(1980, 6, 1))
+    plan_now()
+    [a] = rows(p, "health_checkup")
+    # an import, say, corrects the birth date without going through people.update
+    db.session.execute(update(Person).where(Person.id == p.id).values(
+        birth_date=D(2015, 6, 1), updated_at=utcnow()))
+    db.session.commit()
+    result = plan_now()
+    assert result.cancelled == {"not_eligible": 2}  # an 11-year-old: no adult check-up, no residence permit yet
+    assert {a.status for a in rows(p)} == {"cancelled"}
 
 
 def test_marriage_divorce_and_departure(world, services):

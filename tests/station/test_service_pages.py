@@ -371,7 +371,7 @@ def test_switching_a_type_off_cancels_whats_ahead(login, scene):
     r = admin.post(f"/admin/service-types/{t.id}", data={
         "version": version, "name": t.name, "kind": "age_schedule", "doses": doses, "sms_days_before": "3",
         "age_max": "6", "deadline_rule": "due_date"}, follow_redirects=True)
-    assert r.status_code == 200 and f"尚未到期的 {len(ahead)} 条预约已取消" in r.text
+    assert r.status_code == 200 and f"尚未到期、已不再适用的 {len(ahead)} 条预约已取消" in r.text
     assert {fresh(a).cancel_reason for a in ahead} == {"type_inactive"}
 
 
