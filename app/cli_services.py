@@ -59,10 +59,12 @@ def plan_services(month_text: str | None, area_code: str | None) -> None:
 
 @click.command("send-reminders")
 @click.option("--limit", type=click.IntRange(1, None), help="Send at most this many messages now.")
-def send_reminders(limit: int | None) -> None:
+@click.option("--max-seconds", default=45, show_default=True, type=click.IntRange(1, None),
+              help="Start no new batch after this long; the rest waits for the next run (cron: every 15 minutes).")
+def send_reminders(limit: int | None, max_seconds: int) -> None:
     """Queue the reminders that are due and send the queue (never the same one twice)."""
     try:
-        result = reminders.run(Actor.cli(), limit=limit)
+        result = reminders.run(Actor.cli(), limit=limit, seconds=max_seconds)
     except (UnknownBackend, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     s = result.sending
@@ -70,6 +72,8 @@ def send_reminders(limit: int | None) -> None:
                f"skipped {s.skipped:,}; cancelled {sum(result.cancelled.values()):,} no longer due.")
     if s.quiet:
         click.echo("Quiet hours: nothing sent now; the queue goes out when they end.")
+    if result.waiting:
+        click.echo(f"{result.waiting:,} still queued for the next run, soonest appointment first.")
 
 
 COMMANDS = (install_service_types, plan_services, send_reminders)

@@ -1,8 +1,8 @@
 """Reminder messages: when they may be sent, how failures are retried, what they say.
 
 A reminder says only what the person needs — what, when, where, whom to call — never a
-health result, and no ID number. Its key (person, service type, date) makes sure the same
-reminder is never sent twice; a new date is a new reminder.
+health result, and no ID number. There is one per person, service type and day (the
+outbox's unique key), so the same reminder is never sent twice; a new date is a new one.
 """
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ from .masking import mask_name
 
 STATES = ("queued", "sending", "sent", "retry", "failed", "skipped")
 MAX_BACKOFF = dt.timedelta(hours=24)
-
-
-def dedupe_key(person_id: int, type_id: int, due_on: dt.date) -> str:
-    """One reminder per person, service type and day (a visit with several doses is one)."""
-    return f"r:{person_id}:{type_id}:{due_on.isoformat()}"
 
 
 def in_quiet_hours(local_time: dt.time, start_hour: int, end_hour: int) -> bool:

@@ -149,25 +149,26 @@ class SmsOptOut(db.Model):
 
 
 class SmsMessage(db.Model):
-    """The outbox: one row per reminder, unique by ``dedupe_key`` so it is sent once.
+    """The outbox: one row per reminder. (person, type, day) is unique — a child's doses
+    of one visit are one message — so a reminder is queued once, however often the
+    queueing runs, and a new date is a new reminder.
 
     queued → sending → sent; a failure goes to ``retry`` (``next_attempt_at``, backing
     off) and after the last attempt to ``failed``; ``skipped`` when the person opted out
     or the appointment changed before sending. A row left in ``sending`` (a crash while
-    the provider had it) is not sent again: staff see it on the outbox page.
+    the provider had it) is not sent again: staff see it on the outbox page. The queue
+    goes out soonest appointment first.
     """
 
     __tablename__ = "sms_outbox"
     id = db.Column(db.Integer, primary_key=True)
-    dedupe_key = db.Column(db.String(80), nullable=False, unique=True)
-    # What it reminds of: the person's appointments of this type on this day (a child's
-    # doses of one visit are one message); ``appointment_id`` is the first of them.
-    # As for appointments: foreign keys to the people only (a day's reminders are many rows).
-    person_id = db.Column(db.Integer, db.ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True)
+    # No foreign keys, as for appointments: a day's reminders are many rows, and what
+    # they point to (people, types, appointments) is never deleted.
+    person_id = db.Column(db.Integer, nullable=False)  # whom the appointment is for
     service_type_id = db.Column(db.Integer, nullable=False)
     due_on = db.Column(db.Date, nullable=False)
-    appointment_id = db.Column(db.Integer)
-    recipient_id = db.Column(db.Integer, db.ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    appointment_id = db.Column(db.Integer)  # the first of the visit's appointments
+    recipient_id = db.Column(db.Integer, nullable=False)  # who gets it: the person, or a child's parent
     phone = db.Column(db.String(20), nullable=False)
     body = db.Column(db.String(500))  # set when sent
     state = db.Column(db.String(10), nullable=False, default="queued")
@@ -180,5 +181,11 @@ class SmsMessage(db.Model):
     sent_at = db.Column(db.DateTime)
 
     service_type = db.relationship("ServiceType", primaryjoin="foreign(SmsMessage.service_type_id) == ServiceType.id")
-    person = db.relationship("Person", foreign_keys=[person_id])
-    __table_args__ = (db.Index("ix_sms_outbox_state_next", "state", "next_attempt_at"),)
+    person = db.relationship("Person", primaryjoin="foreign(SmsMessage.person_id) == Person.id")
+    __table_args__ = (
+        db.UniqueConstraint("person_id", "service_type_id", "due_on", name="uq_sms_outbox_visit"),
+        # The queue: only rows still to send are in this index, the most urgent first; a
+        # row leaves it when it is sent, fails or is skipped.
+        db.Index("ix_sms_outbox_queue", "due_on", "id", postgresql_where=db.text("state IN ('queued', 'retry')"),
+                 sqlite_where=db.text("state IN ('queued', 'retry')")),
+    )

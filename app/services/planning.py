@@ -281,7 +281,9 @@ def _changed_since_planned(today: dt.date, scope: list) -> list:
     appointment's own day, which time passing does not change), so only a later change can
     make it wrong: a marriage, a corrected birth date, a departure entered by an import.
     The people changed since the oldest plan still ahead are found first (one scan of
-    ``person``), and only their appointments are checked again."""
+    ``person``), and only their appointments are checked again. "Changed" is
+    ``person.updated_at``, which the model sets on every update; code that writes people
+    in bulk must set it too (as ``demo`` and the people service do)."""
     since = db.session.scalar(select(func.min(A.planned_at)).where(A.status == "planned", A.due_on >= today, *scope))
     if since is None:
         return [false()]

@@ -5,19 +5,21 @@
 1. cancel, among the appointments whose reminder is due, those that no longer apply
    (the person left, declined, or no longer meets the rules): nobody is reminded of
    something they cannot or need not come to;
-2. put a reminder for each remaining one into the outbox — one set-based
+2. put a reminder for each remaining visit into the outbox — one set-based
    ``INSERT … SELECT`` per type, for appointments due within the type's "days before";
-   the unique ``dedupe_key`` (appointment and date) means a reminder is queued once,
-   however often this runs. A child's reminder goes to a parent's phone. People who
-   asked for no messages, and people without a phone, get none (they get paper);
-3. send the queue in batches, outside quiet hours: a batch is claimed (``sending``)
-   and committed before it goes out, so a second run never sends it again; failures
-   are retried with back-off up to the setting's number of attempts.
+   the outbox's unique key (person, type, day) means a reminder is queued once, however
+   often this runs. A child's reminder goes to a parent's phone. People who asked for no
+   messages, and people without a phone, get none (they get paper);
+3. send the queue, soonest appointment first, in batches and outside quiet hours: a batch
+   is claimed (``sending``) and committed before it goes out, so no other run sends it
+   again; failures are retried with back-off up to the setting's number of attempts. A
+   run stops starting batches after its time budget; the rest waits for the next run.
 """
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -57,6 +59,7 @@ class RunResult:
     enqueued: int = 0
     cancelled: dict = field(default_factory=dict)
     sending: SendResult = field(default_factory=SendResult)
+    waiting: int = 0  # still queued after the run (for the next one)
 
 
 # --------------------------------------------------------------------------- queueing
@@ -76,7 +79,8 @@ def _insert_ignoring_duplicates(select_stmt, columns):
     table = M.__table__
     stmt = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)).from_select(columns,
                                                                                                      select_stmt)
-    return stmt.on_conflict_do_nothing(index_elements=["dedupe_key"]).execution_options(preserve_rowcount=True)
+    return stmt.on_conflict_do_nothing(index_elements=["person_id", "service_type_id", "due_on"]).execution_options(
+        preserve_rowcount=True)
 
 
 def enqueue(today: dt.date, now: dt.datetime, types: list, limited: list) -> int:
@@ -84,42 +88,46 @@ def enqueue(today: dt.date, now: dt.datetime, types: list, limited: list) -> int
     for t in types:
         if not (t.active and t.sms_enabled):
             continue
+        queued = exists().where(M.person_id == A.person_id, M.service_type_id == t.id, M.due_on == A.due_on)
         # One reminder per person and day: a child's doses of one visit are one message.
         visits = (select(A.person_id.label("pid"), A.due_on.label("due_on"), func.min(A.id).label("aid"))
                   .join(Person, Person.id == A.person_id)
                   .where(A.service_type_id == t.id, A.status == "planned", A.due_on >= today,
-                         A.due_on <= today + dt.timedelta(days=t.sms_days_before), *limited,
+                         A.due_on <= today + dt.timedelta(days=t.sms_days_before), ~queued, *limited,
                          *planning.eligibility(t.eligibility, t.id, sql_dates.ymd(A.due_on)))
                   .group_by(A.person_id, A.due_on).subquery("visit"))
         due = (select(visits, _recipient().label("rid")).join(Person, Person.id == visits.c.pid)
                .subquery("due"))
         recipient = aliased(Person)
-        key = (literal("r:", String) + cast(due.c.pid, String) + literal(f":{t.id}:", String)
-               + cast(due.c.due_on, String))
-        rows = (select(key, due.c.pid, literal(t.id, Integer), due.c.due_on, due.c.aid, due.c.rid, recipient.phone,
+        rows = (select(due.c.pid, literal(t.id, Integer), due.c.due_on, due.c.aid, due.c.rid, recipient.phone,
                        literal("queued", String), literal(0, Integer), literal(now), literal(now))
                 .select_from(due).join(recipient, recipient.id == due.c.rid)
                 .where(recipient.phone.is_not(None), ~exists().where(SmsOptOut.person_id == due.c.rid)))
         total += db.session.execute(_insert_ignoring_duplicates(rows, [
-            "dedupe_key", "person_id", "service_type_id", "due_on", "appointment_id", "recipient_id", "phone",
-            "state", "attempts", "next_attempt_at", "created_at"])).rowcount
+            "person_id", "service_type_id", "due_on", "appointment_id", "recipient_id", "phone", "state", "attempts",
+            "next_attempt_at", "created_at"])).rowcount
+    if total > planning.BIG_WRITE:
+        planning.fresh_statistics(("sms_outbox",))  # the queue's next queries are planned on it
     return total
 
 
 # --------------------------------------------------------------------------- sending
 
-def _claim(now: dt.datetime, take: int) -> str | None:
-    token = secrets.token_hex(8)
-    ids = (select(M.id).where(M.state.in_(("queued", "retry")), M.next_attempt_at <= now)
-           .order_by(M.id).limit(take).correlate(None))
-    claimed = db.session.execute(update(M).where(M.id.in_(ids), M.state.in_(("queued", "retry")))
-                                 .values(state="sending", claim=token)
-                                 .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()  # claimed for good before anything is sent
-    return token if claimed else None
+def _claim(now: dt.datetime, take: int, grid_ids: list[int] | None) -> list[int]:
+    """Mark a batch of the queue as being sent, and commit that, before anything is sent."""
+    ids = select(M.id).where(M.state.in_(("queued", "retry")), M.next_attempt_at <= now)
+    if grid_ids is not None:
+        ids = ids.where(M.person_id.in_(select(Person.id).where(Person.grid_id.in_(grid_ids))))
+    ids = ids.order_by(M.due_on, M.id).limit(take).correlate(None)
+    claimed = list(db.session.scalars(
+        update(M).where(M.id.in_(ids), M.state.in_(("queued", "retry")))
+        .values(state="sending", claim=secrets.token_hex(8)).returning(M.id)
+        .execution_options(synchronize_session=False)))
+    db.session.commit()
+    return claimed
 
 
-def _claimed(token: str):
+def _claimed(ids: list[int]):
     grid, upper, top = aliased(Area), aliased(Area), aliased(Area)
     # The station is the township above the grid (its community's parent, or the grid's own parent).
     station_phone = case((upper.level == "township", upper.phone), else_=top.phone)
@@ -133,7 +141,7 @@ def _claimed(token: str):
         .join(ServiceType, ServiceType.id == M.service_type_id)
         .join(Person, Person.id == M.person_id).join(grid, grid.id == Person.grid_id)
         .outerjoin(upper, upper.id == grid.parent_id).outerjoin(top, top.id == upper.parent_id)
-        .where(M.claim == token).order_by(M.id)).all()
+        .where(M.id.in_(ids)).order_by(M.id)).all()
 
 
 def _open_visits(rows) -> dict[tuple, list]:
@@ -159,7 +167,11 @@ def _text(row, slots: list, signature: str) -> str:
                           child_name=row.person_name if row.person_id != row.recipient_id else None)
 
 
-def send(backend: Backend, now: dt.datetime, *, limit: int | None = None) -> SendResult:
+def send(backend: Backend, now: dt.datetime, *, limit: int | None = None, deadline: float | None = None,
+         grid_ids: list[int] | None = None) -> SendResult:
+    """Send the queue, soonest appointment first: at most ``limit`` messages, and no new
+    batch after ``deadline`` (``time.monotonic()``) — a run is bounded (cron starts the
+    next one; providers limit the rate anyway), and what is left waits, in order."""
     result = SendResult()
     local = to_local(now)
     if rules.in_quiet_hours(local.time(), int(settings.get("sms.quiet_start")), int(settings.get("sms.quiet_end"))):
@@ -168,11 +180,11 @@ def send(backend: Backend, now: dt.datetime, *, limit: int | None = None) -> Sen
     max_attempts, base = int(settings.get("sms.max_attempts")), int(settings.get("sms.retry_minutes"))
     signature = (settings.get("sms.signature") or "").strip()[:20]
     handled = 0
-    while limit is None or handled < limit:
-        token = _claim(now, BATCH if limit is None else min(BATCH, limit - handled))
-        if token is None:
+    while (limit is None or handled < limit) and (deadline is None or time.monotonic() < deadline):
+        claimed = _claim(now, BATCH if limit is None else min(BATCH, limit - handled), grid_ids)
+        if not claimed:
             break
-        rows = _claimed(token)
+        rows = _claimed(claimed)
         visits = _open_visits(rows)
         changes = []
         for row in rows:
@@ -209,23 +221,28 @@ def send(backend: Backend, now: dt.datetime, *, limit: int | None = None) -> Sen
     return result
 
 
-def run(actor: Actor, *, now: dt.datetime | None = None, limit: int | None = None, backend: Backend | None = None,
-        grid_ids: list[int] | None = None) -> RunResult:
-    """Queue what is due and send the queue (see the module's notes)."""
+def run(actor: Actor, *, now: dt.datetime | None = None, limit: int | None = None, seconds: float | None = None,
+        backend: Backend | None = None, grid_ids: list[int] | None = None) -> RunResult:
+    """Queue what is due and send the queue (see the module's notes); with ``seconds``,
+    no new batch is started that long after the run began."""
+    deadline = time.monotonic() + seconds if seconds else None
     now = now or utcnow()
     today = to_local(now).date()
     types = [service_types.rules_of(t) for t in service_types.all_types()]
     limited = planning.appointment_scope(grid_ids, None)
     horizon = max([t.sms_days_before for t in types if t.sms_enabled] or [0])
     result = RunResult()
-    result.cancelled = planning.cancel_ineligible(today, types, limited, due_until=today + dt.timedelta(days=horizon))
+    result.cancelled = planning.cancel_ineligible(today, types, limited, due_until=today + dt.timedelta(days=horizon),
+                                                  changed_only=True)
     result.enqueued = enqueue(today, now, types, limited)
     db.session.commit()
-    result.sending = send(backend or backend_from_config(current_app.config), now, limit=limit)
+    result.sending = send(backend or backend_from_config(current_app.config), now, limit=limit, deadline=deadline,
+                          grid_ids=grid_ids)
+    result.waiting = db.session.scalar(select(func.count()).where(M.state.in_(("queued", "retry"))))
     audit.record(actor, "sms.run", "sms_outbox", None, None, {
         "enqueued": result.enqueued, "cancelled": result.cancelled, "sent": result.sending.sent,
         "retry": result.sending.retry, "failed": result.sending.failed, "skipped": result.sending.skipped,
-        "quiet_hours": result.sending.quiet, "grid_ids": grid_ids})
+        "quiet_hours": result.sending.quiet, "waiting": result.waiting, "grid_ids": grid_ids})
     db.session.commit()
     return result
 

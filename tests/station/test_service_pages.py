@@ -301,7 +301,7 @@ def test_outbox_page_masks_phones_and_sends(login, scene, app):
 
 def test_retry_only_failed_messages(login, scene):
     mum = scene["mum"]
-    m = SmsMessage(dedupe_key="r:x", person_id=mum.id, recipient_id=mum.id, service_type_id=scene["check"].service_type_id,
+    m = SmsMessage(person_id=mum.id, recipient_id=mum.id, service_type_id=scene["check"].service_type_id,
                    due_on=TODAY, phone="13900001234", state="sent")
     db.session.add(m)
     db.session.commit()
