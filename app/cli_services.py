@@ -59,7 +59,7 @@ def plan_services(month_text: str | None, area_code: str | None) -> None:
 
 @click.command("send-reminders")
 @click.option("--limit", type=click.IntRange(1, None), help="Send at most this many messages now.")
-@click.option("--max-seconds", default=45, show_default=True, type=click.IntRange(1, None),
+@click.option("--max-seconds", default=reminders.RUN_SECONDS, show_default=True, type=click.IntRange(1, None),
               help="Start no new batch after this long; the rest waits for the next run (cron: every 15 minutes).")
 def send_reminders(limit: int | None, max_seconds: int) -> None:
     """Queue the reminders that are due and send the queue (never the same one twice)."""

@@ -19,7 +19,8 @@ end as real ``flask`` commands):
    million new appointments), then the same month again (nothing to do);
 2. plan the month after (nothing begins: the month's doses, documents, newcomers);
 3. send today's reminders (cancel what no longer applies, queue, send through the
-   ``console`` backend), then again (nothing new);
+   ``console`` backend within the command's 45 s budget), then the next runs (cron's
+   every 15 minutes): the rest of the queue, then nothing new;
 4. a busy day: next month's first working day, after planning it (the reminders of
    its first days: tens of thousands of messages).
 
@@ -126,10 +127,10 @@ def _send(app, now: dt.datetime):
     from app.services import reminders
     from app.services.context import Actor
     with app.app_context():
-        r = reminders.run(Actor.cli(), now=now)
+        r = reminders.run(Actor.cli(), now=now, seconds=reminders.RUN_SECONDS)  # as the command does
         s = r.sending
-        return {"queued": r.enqueued, "sent": s.sent, "retry": s.retry, "failed": s.failed, "skipped": s.skipped,
-                "cancelled": sum(r.cancelled.values()), "quiet": s.quiet}
+        return {"queued": r.enqueued, "sent": s.sent, "left for the next run": r.waiting, "failed": s.failed,
+                "skipped": s.skipped, "cancelled": sum(r.cancelled.values())}
 
 
 def _local(day: dt.date, hour: int) -> dt.datetime:
@@ -168,8 +169,10 @@ def scenarios(app, rounds: int) -> list[dict]:
         since = _now()
         morning = _local(today, 10)
         add("send-reminders today", timed("send-reminders today", lambda: _send(app, morning)))
-        add("send-reminders today again (nothing new)",
-            timed("send-reminders again", lambda: _send(app, morning + dt.timedelta(minutes=10))))
+        for minutes in (15, 30, 45):  # cron's next runs: the queue drains, then there is nothing new
+            later = morning + dt.timedelta(minutes=minutes)
+            add(f"send-reminders {minutes} minutes later",
+                timed(f"send-reminders {minutes} minutes later", lambda: _send(app, later)))
         undo(app, since)
 
         since = _now()

@@ -41,6 +41,7 @@ from .sms import Backend, Outgoing, backend_from_config
 
 M, A = SmsMessage, Appointment
 BATCH = 500
+RUN_SECONDS = 45  # a run's budget for sending (the command's default; cron runs it every 15 minutes)
 STATE_LABELS = (("queued", N_("待发送")), ("sending", N_("发送中/状态不明")), ("sent", N_("已发送")),
                 ("retry", N_("失败，将重试")), ("failed", N_("发送失败")), ("skipped", N_("未发送")))
 
