@@ -10,7 +10,6 @@ import datetime as dt
 
 from .masking import mask_name
 
-STATES = ("queued", "sending", "sent", "retry", "failed", "skipped")
 MAX_BACKOFF = dt.timedelta(hours=24)
 
 

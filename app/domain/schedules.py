@@ -415,12 +415,3 @@ def next_due(cadence: Cadence, facts: Facts, visits: list[Visit], today: dt.date
         return None
     return NextDue(max(today, dates.anniversary(facts.arrived_on, cadence.apply_after_months or 0)))
 
-
-def age_label(months: int) -> Message:
-    """出生时 / 8月龄 / 4岁, as a translatable message."""
-    if months == 0:
-        return Message(N_("出生时"))
-    if months % 12 == 0 and months >= 24:
-        return Message(N_("%(n)d岁"), n=months // 12)
-    return Message(N_("%(n)d月龄"), n=months)
-

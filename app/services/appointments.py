@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
@@ -403,7 +403,6 @@ class ChildVaccination:
     overdue: int
     done: int
     total: int
-    lines: list[ServiceLine] = field(default_factory=list)
 
 
 def children_vaccinations(person: Person, today: dt.date | None = None) -> list[ChildVaccination]:

@@ -97,7 +97,8 @@ class NoticeView:
     where: str
     instructions: str
     deadline_on: dt.date | None
-    distance: str | None
+    distance: str | None  # where the household registration is, for a deadline by distance
+    days: int | None  # the deadline's days from issue
     apply: bool  # a document one may apply for (no date to keep)
     station_name: str
     station_address: str
@@ -122,6 +123,7 @@ def views(notices: list[Notice]) -> list[NoticeView]:
             what=t.name, items=[label for a in n.appointments if (label := schedules.slot_label(cadence, a.slot))],
             on=first.due_on, where=place_of(first.place, t.place, station.address if station else None),
             instructions=t.instructions or "", deadline_on=n.deadline_on, distance=n.distance,
+            days=(n.deadline_on - n.issued_on).days if n.deadline_on and n.distance else None,
             apply=t.category == "document" and first.slot == schedules.APPLY_SLOT,
             station_name=station.name if station else "", station_address=(station.address or "") if station else "",
             station_phone=(station.phone or "") if station else "", station_hours=(station.hours or "") if station else "",

@@ -246,6 +246,7 @@ def test_document_reminder_deadline_depends_on_the_household_place(login, world,
         html = health.get(r.headers["Location"]).text
         deadline = TODAY + dt.timedelta(days=days)
         assert "办证提醒通知书" in html and f"请于 {deadline.isoformat()} 前办理" in html, where
+        assert f"户籍地在{where}：自发出之日起 {days} 天内" in html
 
 
 @pytest.fixture
