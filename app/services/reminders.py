@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import Integer, String, case, cast, exists, func, literal, select, update
+from sqlalchemy import Integer, String, case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 

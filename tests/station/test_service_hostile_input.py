@@ -1,5 +1,4 @@
 """Hostile input on the service pages: a clear message, never a 500."""
-import datetime as dt
 
 import pytest
 from sqlalchemy import select

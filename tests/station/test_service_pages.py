@@ -51,7 +51,7 @@ def fresh(a):
 def test_only_service_staff_run_schedules(login, scene):
     a = scene["check"]
     coordinator = login("coordinator")
-    for url, data in ((f"/station/services/plan", {"month": f"{MONTH:%Y-%m}"}),
+    for url, data in (("/station/services/plan", {"month": f"{MONTH:%Y-%m}"}),
                       (f"/station/appointments/{a.id}/result", {"done_on": TODAY.isoformat(), "outcome": "normal"}),
                       (f"/station/appointments/{a.id}/no-show", {}), ("/station/notices/issue", {"ids": str(a.id)}),
                       ("/station/notices/stub", {"number": "1"}), ("/station/outbox/send", {})):
