@@ -72,10 +72,11 @@ def choices(person_id: int) -> dict[int, str]:
 
 def facts(person: Person, type_id: int | None = None, choice_by_type: dict | None = None) -> schedules.Facts:
     """What ``domain.schedules`` needs to know about ``person`` (and their choice of a type)."""
-    children = db.session.scalars(select(Person.birth_date).join(Relation, Relation.relative_id == Person.id).where(
-        Relation.person_id == person.id, Relation.relation == "child")).all()
-    is_child = db.session.scalar(select(Relation.id).where(
-        Relation.relative_id == person.id, Relation.relation == "child").limit(1)) is not None
+    links = db.session.execute(select(Relation.person_id, Person.birth_date).join(
+        Person, Person.id == Relation.relative_id).where(
+        (Relation.person_id == person.id) | (Relation.relative_id == person.id), Relation.relation == "child")).all()
+    children = [born for parent_id, born in links if parent_id == person.id]
+    is_child = any(parent_id != person.id for parent_id, _ in links)
     if choice_by_type is None and type_id is not None:
         choice_by_type = choices(person.id)
     return schedules.Facts(

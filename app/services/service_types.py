@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask import has_request_context, request
+
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 
@@ -49,7 +51,19 @@ def rules_of(t: ServiceType) -> TypeRules:
 
 
 def all_types() -> list[ServiceType]:
-    return list(db.session.scalars(select(ServiceType).order_by(ServiceType.sort_order, ServiceType.id)))
+    """Every type, in the admin's order; read once per request (a page asks several times)."""
+    memo = request.environ if has_request_context() else None
+    if memo is not None and "anju.service_types" in memo:
+        return list(memo["anju.service_types"])
+    types = list(db.session.scalars(select(ServiceType).order_by(ServiceType.sort_order, ServiceType.id)))
+    if memo is not None:
+        memo["anju.service_types"] = types
+    return list(types)
+
+
+def _forget() -> None:
+    if has_request_context():
+        request.environ.pop("anju.service_types", None)
 
 
 def active_rules() -> list[TypeRules]:
@@ -124,6 +138,7 @@ def create(actor: Actor, fields: dict) -> ServiceType:
     db.session.flush()
     audit.record(actor, "service_type.create", "service_type", t.id, None, audit.snapshot(t))
     db.session.commit()
+    _forget()
     return t
 
 
@@ -147,6 +162,7 @@ def update(actor: Actor, type_id: int, version: int | None, fields: dict) -> tup
     if new:
         audit.record(actor, "service_type.update", "service_type", t.id, old, {**new, "cancelled": cancelled})
     db.session.commit()
+    _forget()
     return t, cancelled
 
 
@@ -174,6 +190,7 @@ def install_defaults(actor: Actor) -> list[str]:
         audit.record(actor, "service_type.install", "service_type", t.id, None, {"code": t.code})
         added.append(t.code)
     db.session.commit()
+    _forget()
     return added
 
 
