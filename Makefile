@@ -28,7 +28,7 @@ translations: $(VENV)/.installed
 
 extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output --no-wrap -o app/translations/messages.pot .
-	$(BIN)/pybabel -q update -N --no-wrap --ignore-obsolete -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel -q update -N --no-wrap --ignore-obsolete -i app/translations/messages.pot -d app/translations  # no locations: the .pot has none
 
 instance/config.py:
 	@mkdir -p instance

@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(refresh_figures)
     app.cli.add_command(import_people)
+    from .cli_services import COMMANDS
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.command("init-db")
@@ -29,6 +32,8 @@ def init_db(drop: bool) -> None:
         db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
         db.session.commit()
     upgrade()
+    from .services import service_types
+    service_types.install_defaults(Actor.cli())  # the shipped service types, if missing
     click.echo("Database ready.")
 
 

@@ -37,6 +37,15 @@ class Config:
     PAGE_SIZE = 20
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 
+    # Text messages (services.sms): "console" keeps them in the outbox and the log, "http"
+    # posts them to a provider. The URL, body template and auth header are secrets: set them
+    # here, in instance/config.py or the environment, never in the admin's settings table.
+    SMS_BACKEND = "console"
+    SMS_HTTP_URL = None
+    SMS_HTTP_TEMPLATE = None
+    SMS_HTTP_AUTH_HEADER = None
+    SMS_HTTP_TIMEOUT = 10
+
 
 class TestConfig(Config):
     TESTING = True
@@ -54,6 +63,9 @@ def from_environment() -> dict:
         out["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         out["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    for key in ("SMS_BACKEND", "SMS_HTTP_URL", "SMS_HTTP_TEMPLATE", "SMS_HTTP_AUTH_HEADER", "SMS_HTTP_TIMEOUT"):
+        if os.environ.get(key):
+            out[key] = os.environ[key]
     return out
 
 

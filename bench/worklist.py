@@ -54,17 +54,22 @@ PAGE_BUDGET = 50 * 1024
 TOTAL_RE = re.compile(r"(?:共 |：)(\d+) 人")
 
 
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def database_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every benchmark on the seeded demo county takes."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
                    help="database to use, and to wipe when reseeding (default: $BENCH_DATABASE_URL or %(default)s)")
     p.add_argument("--persons", type=int, default=1_000_000, help="people in the database (default %(default)s)")
-    p.add_argument("--requests", type=int, default=300, help="measured requests per scenario (default %(default)s)")
     p.add_argument("--reseed", action="store_true", help="wipe and reseed even if the database is big enough")
     p.add_argument("--allow-wipe", action="store_true",
                    help="allow seeding (which drops the public schema) a database whose name lacks 'bench'")
     p.add_argument("--seed", type=int, default=2026, help="random seed for the demo data (default %(default)s)")
+    return p
+
+
+def parse_args(argv=None):
+    p = database_parser(__doc__)
+    p.add_argument("--requests", type=int, default=300, help="measured requests per scenario (default %(default)s)")
     p.add_argument("--only", default="",
                    help="run only scenarios whose name contains one of these comma-separated texts")
     p.add_argument("--warmup", type=int, default=WARMUP, help="unmeasured requests first (default %(default)s)")
@@ -459,17 +464,21 @@ def main(argv=None) -> int:
     report["weight"] = page_weight(app)
     report["queries"] = {k: v for k, v in queries.items() if k != "ids"}
 
-    text = markdown(report)
+    save_results(args.results_dir, "worklist", markdown(report), report)
+    return 0
+
+
+def save_results(results_dir: str, prefix: str, text: str, report: dict) -> None:
+    """Print the table and keep it with the raw figures as ``<prefix>-<timestamp>.md|json``."""
     print()
     print(text)
-    out = Path(args.results_dir)
+    out = Path(results_dir)
     out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (out / f"worklist-{stamp}.md").write_text(text, encoding="utf-8")
-    (out / f"worklist-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
+    (out / f"{prefix}-{stamp}.md").write_text(text, encoding="utf-8")
+    (out / f"{prefix}-{stamp}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str),
                                                 encoding="utf-8")
-    print(f"written to {out}/worklist-{stamp}.md")
-    return 0
+    print(f"written to {out}/{prefix}-{stamp}.md")
 
 
 if __name__ == "__main__":

@@ -184,3 +184,14 @@ def login(app, world):
 
 def make_valid_id(born=dt.date(1992, 3, 4), seq=123, region="110101") -> str:
     return make_id_number(region, born, seq)
+
+
+@pytest.fixture
+def services(world):
+    """The shipped service types installed (``flask install-service-types``): code → type."""
+    from app.models import ServiceType
+    from app.services import service_types
+    from app.services.context import Actor
+
+    service_types.install_defaults(Actor.cli())
+    return {t.code: t for t in db.session.scalars(db.select(ServiceType))}

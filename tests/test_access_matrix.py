@@ -151,6 +151,43 @@ def routes(world, person_a, person_b):
         ("GET", "/station/audits/999", {**STAFF_OK, "coordinator": 403, "supervisor": 404, "admin": 404}),
         ("POST", "/station/audits/items/999", {**STAFF_OK, "coordinator": 403, "supervisor": 404, "admin": 404}),
         ("POST", "/station/audits/items/999/fixed", {**STAFF_OK, "coordinator": 404, "supervisor": 404, "admin": 404}),
+    ] + _service_routes(person_a, person_b)
+
+
+def _service_routes(person_a, person_b):
+    """Service schedules (station and admin pages): an appointment in each township."""
+    from app.extensions import db
+    from app.models import Appointment, ServiceType
+    from app.services import service_types
+    from app.services.context import Actor
+
+    service_types.install_defaults(Actor.cli())
+    t = db.session.scalars(db.select(ServiceType).where(ServiceType.code == "health_checkup")).one()
+    ids = []
+    for p in (person_a, person_b):
+        a = db.session.scalars(db.select(Appointment).where(Appointment.person_id == p.id)).first()
+        if a is None:
+            a = Appointment(person_id=p.id, service_type_id=t.id, slot="2026-4x4", due_on=p.arrived_on)
+            db.session.add(a)
+            db.session.commit()
+        ids.append(a.id)
+    out_of_scope = {**STATION, "supervisor": 404, "health": 404}
+    return [
+        ("GET", "/station/services", STATION),
+        ("GET", "/station/appointments", STATION),
+        ("GET", "/station/appointments?view=overdue", STATION),
+        ("GET", "/station/appointments/print?on=2026-12-01", STATION),
+        ("GET", f"/station/appointments/{ids[0]}", STATION),
+        ("GET", f"/station/appointments/{ids[1]}", out_of_scope),
+        ("GET", "/station/people", STATION),
+        ("GET", f"/station/people/{person_a.id}", STATION),
+        ("GET", f"/station/people/{person_b.id}", out_of_scope),
+        ("GET", "/station/notices", STATION),
+        ("GET", "/station/notices/print?ids=1", STATION),
+        ("GET", "/station/outbox", STATION),
+        ("GET", "/admin/service-types", ADMIN_ONLY),
+        ("GET", "/admin/service-types/new", ADMIN_ONLY),
+        ("GET", f"/admin/service-types/{t.id}", ADMIN_ONLY),
     ]
 
 
@@ -184,5 +221,11 @@ def test_every_route_is_in_the_matrix(app, world):
                         "/grid/people/<int:person_id>/household",
                         "/grid/people/<int:person_id>/household/<int:relation_id>/remove",
                         "/admin/users/<int:user_id>/password", "/api/divisions/<code>", "/grid/cards/print",
-                        "/c/<key>/unlock", "/c/<key>/report/<kind>"}
+                        "/c/<key>/unlock", "/c/<key>/report/<kind>",
+                        # services: POST-only, covered in tests/station/test_service_pages.py
+                        "/station/services/plan", "/station/people/<int:person_id>/choice",
+                        "/station/people/<int:person_id>/sms", "/station/appointments/<int:appointment_id>/result",
+                        "/station/appointments/<int:appointment_id>/no-show",
+                        "/station/appointments/<int:appointment_id>/reschedule", "/station/notices/stub",
+                        "/station/notices/issue", "/station/outbox/send", "/station/outbox/<int:message_id>/retry"}
     assert sorted(set(uncovered) - tested_elsewhere) == []

@@ -13,7 +13,7 @@ from ..domain.clock import to_local
 from ..extensions import csrf, db, limiter
 from ..i18n import select_locale
 from ..models import Card
-from ..services import card_page, cards
+from ..services import appointments, card_page, cards
 from ..services.errors import ValidationFailed
 from ..web import tr
 from . import bp
@@ -74,7 +74,8 @@ def _page(key, view, status=200, unlock_form=None, forms=None, locked_until=None
         context.update(unlock_errors=unlock_form.last4.errors, unlock_value=unlock_form.last4.data or "")
     if unlocked:
         context.update(forms={kind: (forms or {}).get(kind) or cls(formdata=None) for kind, cls in REPORT_FORMS.items()},
-                       reports=cards.reports(view.person_id))
+                       reports=cards.reports(view.person_id),
+                       appointments=appointments.next_for_person(view.person_id, station_address=view.station_address))
     response = make_response(_render("card/page.html", **context), status)
     if unlocked or status != 200:
         response.headers["X-Robots-Tag"] = "noindex, nofollow"

@@ -2,7 +2,7 @@
 from flask import request
 from flask_babel import format_date, format_datetime, gettext, get_locale
 
-from ..domain import choices, divisions
+from ..domain import choices, divisions, notices, schedules
 from ..domain.clock import to_local
 from ..domain.masking import mask_id_number, mask_name, mask_phone
 from ..web import tr
@@ -39,6 +39,7 @@ def register(app):
         division=divisions.full_name, joined=joined,
     )
     app.jinja_env.globals.update(choices=choices, choice_options=choice_options, get_locale=get_locale)
+    app.jinja_env.globals.update(service_rules=schedules, notice_rules=notices)  # labels of the services' codes
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

@@ -56,6 +56,23 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=0, maximum=1000, hint=N_("抽查核实为合格的记录")),
     Definition("audit.sample_size", 20, "int", N_("每个网格每次抽查的记录数"), N_("工作量与抽查"),
                minimum=1, maximum=500),
+    # Services: notices and reminders (services.notices, services.reminders).
+    Definition("notice.days_same_city", 15, "int", N_("催办通知书期限：户籍地在同市（天）"), N_("服务通知与短信提醒"),
+               minimum=1, maximum=365, hint=N_("按户籍地远近给出办理期限")),
+    Definition("notice.days_same_province", 30, "int", N_("催办通知书期限：户籍地在同省外市（天）"),
+               N_("服务通知与短信提醒"), minimum=1, maximum=365),
+    Definition("notice.days_other_province", 60, "int", N_("催办通知书期限：户籍地在外省（天）"),
+               N_("服务通知与短信提醒"), minimum=1, maximum=365),
+    Definition("sms.quiet_start", 21, "int", N_("短信免打扰开始（时，0–23）"), N_("服务通知与短信提醒"),
+               minimum=0, maximum=23, hint=N_("免打扰时段内不发短信，结束后再发；开始与结束相同表示不设免打扰")),
+    Definition("sms.quiet_end", 8, "int", N_("短信免打扰结束（时，0–23）"), N_("服务通知与短信提醒"),
+               minimum=0, maximum=23),
+    Definition("sms.max_attempts", 5, "int", N_("短信发送失败时最多尝试次数"), N_("服务通知与短信提醒"),
+               minimum=1, maximum=20),
+    Definition("sms.retry_minutes", 10, "int", N_("首次重试前等待（分钟，之后每次加倍，最长一天）"),
+               N_("服务通知与短信提醒"), minimum=1, maximum=1440),
+    Definition("sms.signature", "安居", "text", N_("短信签名"), N_("服务通知与短信提醒"),
+               hint=N_("短信开头【】中的名称，须与短信服务商处备案的签名一致")),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}

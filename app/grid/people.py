@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..domain import divisions
 from ..domain.clock import local_today
 from ..domain.idcard import InvalidIdNumber, parse_id_number
-from ..services import cards
+from ..services import appointments, cards, preferences
 from ..services import people as people_service
 from ..services import scope
 from ..services.errors import DuplicatePerson, StaleEdit, ValidationFailed
@@ -101,7 +101,14 @@ def person(person_id: int):
 def _person_page(p, relative_form, show_full_id=False):
     return render("grid/person.html", p=p, household=people_service.household(p),
                   timeline=people_service.timeline(p), relative_form=relative_form,
-                  show_full_id=show_full_id, card=cards.active(p.id))
+                  show_full_id=show_full_id, card=cards.active(p.id), **_services_context(p))
+
+
+def _services_context(p) -> dict:
+    """The person's services as coordinators see them: status and dates, never results."""
+    return dict(services=appointments.person_services(p, with_results=False),
+                children_vaccinations=appointments.children_vaccinations(p),
+                opted_out=preferences.sms_opted_out(p.id), today=local_today())
 
 
 @bp.post("/people/<int:person_id>/reveal-id")

@@ -8,6 +8,7 @@ from .landlord import Agreement, AgreementTemplate, LandlordInvitation, SweepVis
 from .figure import GridFigure
 from .ledger import AuditSample, AuditSampleItem, PeopleImport
 from .person import Movement, Person, Relation
+from .services import Appointment, Document, Notice, ServiceChoice, ServiceType, SmsMessage, SmsOptOut
 from .setting import Setting
 from .user import Role, User
 
@@ -17,4 +18,5 @@ __all__ = [
     "Agreement", "AgreementTemplate", "LandlordInvitation", "SweepVisit",
     "GridFigure",
     "AuditSample", "AuditSampleItem", "PeopleImport",
+    "Appointment", "Document", "Notice", "ServiceChoice", "ServiceType", "SmsMessage", "SmsOptOut",
 ]

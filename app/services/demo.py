@@ -21,8 +21,8 @@ from ..domain.clock import local_today, utcnow
 from ..domain.idcard import make_id_number
 from ..extensions import db
 from ..domain import cards as card_rules
-from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Role, Tenancy, User
-from . import accounts, areas, audit, demo_figures, demo_rental
+from ..models import Area, Card, Dwelling, Landlord, Movement, Person, Relation, Role, Tenancy, User
+from . import accounts, areas, audit, demo_figures, demo_rental, demo_services
 from .bulk import write as _write
 from .cards import code_digest, token_digest
 from .context import Actor
@@ -120,52 +120,94 @@ def _people(rng: random.Random, grids: list[Area], dwellings_by_grid: dict[int, 
     regions = _region_codes(rng)
     today = local_today()
     now = utcnow()
-    people, moves, tenancies = [], [], []
+    people, moves, tenancies, relations = [], [], [], []
     used: set[str] = set()
     per_grid = math.ceil(persons / len(grids))
+    kids = random.Random(f"children-{rng.random()}")  # children drawn apart: the adults stay as they were
+    mother = None
     for i in range(persons):
         pid = start_id + i
         grid = grids[min(i // per_grid, len(grids) - 1)]
-        born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
-        sex = rng.random() < 0.55
-        region, sequence = rng.choice(regions), rng.randrange(0, 500) * 2 + (1 if sex else 0)
-        number = make_id_number(region, born, sequence)
-        while number in used:  # ID numbers are unique: at 1 M people a few dozen draws collide
-            sequence = (sequence + 2) % 1000  # the next number of the same sex
-            number = make_id_number(region, born, sequence)
-        used.add(number)
-        arrived = today - dt.timedelta(days=int(rng.expovariate(1 / 400)))
-        left = rng.random() < 0.08
-        left_on = min(today, arrived + dt.timedelta(days=rng.randrange(1, 300))) if left else None
-        dwelling_id = rng.choice(dwellings_by_grid[grid.id])
-        collected = dt.datetime.combine(arrived, dt.time(9)) + dt.timedelta(minutes=rng.randrange(0, 600))
-        entered = collected + dt.timedelta(hours=rng.choice([1, 2, 5, 20, 30, 50]))
-        people.append({
-            "id": pid, "id_number": number,
-            "name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
-            "sex": "M" if sex else "F", "birth_date": born, "ethnicity": "01" if rng.random() < 0.9 else rng.choice(ETHNICITIES)[0],
-            "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}", "hukou_area_code": demo_figures.household_code(number[:6], pid),
-            "hukou_address": f"{rng.randrange(1, 99)}组{rng.randrange(1, 200)}号",
-            "marital_status": rng.choice(MARITAL_STATUS[:4])[0], "education": rng.choice(EDUCATION)[0],
-            "occupation": rng.choice(JOBS), "reason_for_coming": rng.choice(REASONS_FOR_COMING[:4])[0],
-            "arrived_on": arrived, "expected_stay": rng.choice(EXPECTED_STAY)[0], "employer": rng.choice(EMPLOYERS),
-            "status": "left" if left else "present", "left_on": left_on, "grid_id": grid.id,
-            "dwelling_id": None if left else dwelling_id, "room": f"{rng.randrange(1, 6)}0{rng.randrange(1, 9)}",
-            "collected_at": collected, "entered_at": min(entered, now), "created_by_id": coordinator_ids.get(grid.id),
-            "updated_at": now, "version": 1,
-        })
-        moves.append({"person_id": pid, "kind": "arrive", "on_date": arrived, "to_dwelling_id": dwelling_id,
-                      "to_grid_id": grid.id, "recorded_at": now})
-        tenancies.append({"person_id": pid, "dwelling_id": dwelling_id, "start_on": arrived, "end_on": left_on,
-                          "confirmed_by_landlord_at": demo_figures.confirmed_at(pid, arrived, now)})
-        if left:
-            moves.append({"person_id": pid, "kind": "leave", "on_date": left_on, "from_dwelling_id": dwelling_id,
-                          "from_grid_id": grid.id, "destination": "返回户籍地", "reason": "return_home", "recorded_at": now})
+        if mother is not None and mother["grid_id"] == grid.id and kids.random() < 0.8:
+            child = _child(kids, pid, mother, used, today)
+            people.append(child)
+            relations.append({"person_id": mother["id"], "relative_id": pid, "relation": "child"})
+            moves.append({"person_id": pid, "kind": "arrive", "on_date": child["arrived_on"],
+                          "to_dwelling_id": child["dwelling_id"], "to_grid_id": grid.id, "recorded_at": now})
+            tenancies.append({"person_id": pid, "dwelling_id": child["dwelling_id"], "start_on": child["arrived_on"],
+                              "end_on": None,
+                              "confirmed_by_landlord_at": demo_figures.confirmed_at(pid, child["arrived_on"], now)})
+            mother = mother if kids.random() < 0.3 else None  # sometimes a second child
+        else:
+            mother = _person(rng, pid, grid, regions, used, today, now, dwellings_by_grid, coordinator_ids,
+                             people, moves, tenancies)
         if len(people) >= CHUNK:
-            yield people, moves, tenancies
-            people, moves, tenancies = [], [], []
+            yield people, moves, tenancies, relations
+            people, moves, tenancies, relations = [], [], [], []
     if people:
-        yield people, moves, tenancies
+        yield people, moves, tenancies, relations
+
+
+def _person(rng, pid, grid, regions, used, today, now, dwellings_by_grid, coordinator_ids, people, moves,
+            tenancies) -> dict | None:
+    """One adult (appended to the lists); returns the row if she may be the mother of the next."""
+    born = dt.date(1955, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 50))
+    sex = rng.random() < 0.55
+    region, sequence = rng.choice(regions), rng.randrange(0, 500) * 2 + (1 if sex else 0)
+    number = make_id_number(region, born, sequence)
+    while number in used:  # ID numbers are unique: at 1 M people a few dozen draws collide
+        sequence = (sequence + 2) % 1000  # the next number of the same sex
+        number = make_id_number(region, born, sequence)
+    used.add(number)
+    arrived = today - dt.timedelta(days=int(rng.expovariate(1 / 400)))
+    left = rng.random() < 0.08
+    left_on = min(today, arrived + dt.timedelta(days=rng.randrange(1, 300))) if left else None
+    dwelling_id = rng.choice(dwellings_by_grid[grid.id])
+    collected = dt.datetime.combine(arrived, dt.time(9)) + dt.timedelta(minutes=rng.randrange(0, 600))
+    entered = collected + dt.timedelta(hours=rng.choice([1, 2, 5, 20, 30, 50]))
+    people.append({
+        "id": pid, "id_number": number,
+        "name": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
+        "sex": "M" if sex else "F", "birth_date": born, "ethnicity": "01" if rng.random() < 0.9 else rng.choice(ETHNICITIES)[0],
+        "phone": f"1{rng.choice('3578')}{rng.randrange(0, 10**9):09d}",
+        "hukou_area_code": demo_figures.household_code(number[:6], pid),
+        "hukou_address": f"{rng.randrange(1, 99)}组{rng.randrange(1, 200)}号",
+        "marital_status": rng.choice(MARITAL_STATUS[:4])[0], "education": rng.choice(EDUCATION)[0],
+        "occupation": rng.choice(JOBS), "reason_for_coming": rng.choice(REASONS_FOR_COMING[:4])[0],
+        "arrived_on": arrived, "expected_stay": rng.choice(EXPECTED_STAY)[0], "employer": rng.choice(EMPLOYERS),
+        "status": "left" if left else "present", "left_on": left_on, "grid_id": grid.id,
+        "dwelling_id": None if left else dwelling_id, "room": f"{rng.randrange(1, 6)}0{rng.randrange(1, 9)}",
+        "collected_at": collected, "entered_at": min(entered, now), "created_by_id": coordinator_ids.get(grid.id),
+        "updated_at": now, "version": 1,
+    })
+    moves.append({"person_id": pid, "kind": "arrive", "on_date": arrived, "to_dwelling_id": dwelling_id,
+                  "to_grid_id": grid.id, "recorded_at": now})
+    tenancies.append({"person_id": pid, "dwelling_id": dwelling_id, "start_on": arrived, "end_on": left_on,
+                      "confirmed_by_landlord_at": demo_figures.confirmed_at(pid, arrived, now)})
+    if left:
+        moves.append({"person_id": pid, "kind": "leave", "on_date": left_on, "from_dwelling_id": dwelling_id,
+                      "from_grid_id": grid.id, "destination": "返回户籍地", "reason": "return_home", "recorded_at": now})
+    row = people[-1]
+    young = dt.date(today.year - 45, 1, 1) <= born <= dt.date(today.year - 20, 12, 31)
+    return row if (not left and not sex and row["marital_status"] == "married" and young) else None
+
+
+def _child(kids: random.Random, pid: int, mother: dict, used: set[str], today: dt.date) -> dict:
+    """A child under 7 living with ``mother``; born here, or brought along when she came."""
+    born = today - dt.timedelta(days=kids.randrange(0, 7 * 365))
+    boy = kids.random() < 0.52
+    sequence = kids.randrange(0, 500) * 2 + (1 if boy else 0)
+    number = make_id_number(mother["id_number"][:6], born, sequence)
+    while number in used:
+        sequence = (sequence + 2) % 1000
+        number = make_id_number(mother["id_number"][:6], born, sequence)
+    used.add(number)
+    arrived = max(born, mother["arrived_on"])
+    return {**mother, "id": pid, "id_number": number, "birth_date": born, "sex": "M" if boy else "F",
+            "name": kids.choice(SURNAMES) + "".join(kids.choice(GIVEN) for _ in range(kids.choice([1, 2]))),
+            "phone": None, "marital_status": "single", "education": None, "occupation": None, "employer": None,
+            "reason_for_coming": "join_relatives", "arrived_on": arrived, "hukou_address": mother["hukou_address"],
+            "collected_at": dt.datetime.combine(arrived, dt.time(10)), "entered_at": mother["entered_at"]}
 
 
 def card_secrets(seed_value: int, count: int) -> Iterator[tuple[str, str]]:
@@ -224,10 +266,11 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
         _write(Dwelling.__table__, dwelling_rows[start:start + CHUNK])
     done = 0
     secrets = card_secrets(seed_value, persons)
-    for people, moves, tenancies in _people(rng, grids, dwellings_by_grid, persons, 1, coordinator_ids):
+    for people, moves, tenancies, relations in _people(rng, grids, dwellings_by_grid, persons, 1, coordinator_ids):
         _write(Person.__table__, people)
         _write(Movement.__table__, _fill_keys(moves, MOVE_KEYS))
         _write(Tenancy.__table__, tenancies)
+        _write(Relation.__table__, relations)
         card_rows = []
         for person in people:
             token, code = next(secrets)
@@ -248,6 +291,7 @@ def seed(persons: int = 200, seed_value: int = 2026, progress: Callable[[int], N
     audit.record(actor, "demo.seed", "deployment", None, None,
                  {"persons": done, "dwellings": n_dwellings, "grids": len(grids), "seed": seed_value})
     db.session.commit()
+    demo_services.seed(actor, local_today(), done)
     return {"password": PASSWORD, "users": DEMO_USERS + DEMO_LANDLORDS, "grids": len(grids), "persons": done,
             "dwellings": n_dwellings}
 

@@ -11,7 +11,7 @@ from ..domain.clock import local_today, utcnow
 from ..domain.idcard import parse_id_number
 from ..extensions import db
 from ..models import Area, Movement, Person, Relation, Tenancy, User
-from . import audit, cards, scope
+from . import audit, cards, planning, scope
 from .context import Actor
 from .dwellings import resolve_dwelling
 from .errors import DuplicatePerson, NotFound, StaleEdit, ValidationFailed
@@ -93,6 +93,7 @@ def register(actor: Actor, user: User, fields: dict, grid_id: int, *,
     person = apply_registration(actor, user, fields, grid_id, dwelling_id=dwelling_id, new_dwelling=new_dwelling,
                                 room=room, accept_namesake=accept_namesake)
     db.session.commit()
+    planning.refresh_person(actor, person.id)  # this month's services, as the monthly run would
     return person
 
 
@@ -157,6 +158,8 @@ def update(actor: Actor, user: User, person_id: int, version: int, fields: dict)
     if new:
         audit.record(actor, "person.update", "person", person.id, old, new)
     _commit_or_stale(person)
+    if new:
+        planning.refresh_person(actor, person.id)  # a marriage or a corrected birth date changes services
     return person
 
 
@@ -236,6 +239,7 @@ def apply_departure(actor: Actor, person: Person, on: dt.date | None, destinatio
                             note=note, recorded_by_id=actor.user_id))
     _close_tenancy(person, on)
     cards.revoke_for(actor, person, "departed")
+    planning.cancel_for_departure(person.id)
     person.status, person.left_on = "left", on
     db.session.flush()
     audit.record(actor, "person.depart", "person", person.id, before,
@@ -261,7 +265,14 @@ def link_relative(actor: Actor, user: User, person_id: int, relative_id: int,
     audit.record(actor, "relation.add", "person", person.id, None,
                  {"relative_id": relative.id, "relation": relation})
     db.session.commit()
+    _refresh_family(actor, person.id, relative.id)
     return link
+
+
+def _refresh_family(actor: Actor, *person_ids: int) -> None:
+    """A parent or a child more or less can change whom a service is for."""
+    for person_id in person_ids:
+        planning.refresh_person(actor, person_id)
 
 
 def unlink_relative(actor: Actor, user: User, person_id: int, relation_id: int) -> None:
@@ -271,8 +282,10 @@ def unlink_relative(actor: Actor, user: User, person_id: int, relation_id: int) 
         raise NotFound("relation")
     audit.record(actor, "relation.remove", "person", person.id,
                  {"relative_id": link.relative_id, "relation": link.relation}, None)
+    family = (link.person_id, link.relative_id)
     db.session.delete(link)
     db.session.commit()
+    _refresh_family(actor, *family)
 
 
 def household(person: Person) -> list[tuple[str, Person, Relation]]:

@@ -22,7 +22,7 @@ from ..domain.phone import normalise_mobile
 from ..domain.text import N_
 from ..extensions import db
 from ..models import Area, AreaLevel, ChangeRequest, Dwelling, Person, Tenancy, User
-from . import audit, people, scope, transfers
+from . import audit, people, planning, scope, transfers
 from .context import Actor
 from .dwellings import resolve_dwelling
 from .errors import NotFound, ValidationFailed
@@ -274,6 +274,8 @@ def accept(actor: Actor, user: User, change_id: int, edits: dict | None = None) 
     change.close("accepted", actor.user_id)
     audit.record(actor, "review.accept", "change_request", change.id, None, {"kind": change.kind, "edits": edits or {}})
     db.session.commit()
+    if change.kind == "tenant_arrival" and change.person_id:
+        planning.refresh_person(actor, change.person_id)  # a new registration: its services, as register() plans them
     return change
 
 

@@ -92,6 +92,15 @@ def _check_key(key) -> int:
     return key
 
 
+def first_or_not_found(stmt: Select, key, name: str):
+    """The first row of a statement already cut to the user's scope, or ``NotFound``."""
+    _check_key(key)
+    found = db.session.scalars(stmt).first()
+    if found is None:
+        raise NotFound(name)
+    return found
+
+
 def get_person(user: User, person_id: int) -> Person:
     _check_key(person_id)
     person = db.session.scalars(people(user).where(Person.id == person_id)).first()

@@ -3,7 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("station", __name__, url_prefix="/station")
 
-from . import views  # noqa: E402,F401
+from . import appointments, notices, outbox, services, views  # noqa: E402,F401
 from . import sweeps  # noqa: E402,F401  (monthly sweep coverage)
 from . import kpi  # noqa: E402,F401
 from . import quality  # noqa: E402,F401

@@ -1,7 +1,7 @@
 from flask_login import current_user
 
 from ..domain.clock import local_today
-from ..services import reviews, search
+from ..services import appointments, reviews, search
 from ..web import render, roles_required
 from . import bp
 
@@ -14,4 +14,4 @@ def index():
     return render("station/index.html", counts=search.counts(current_user, today),
                   grids=search.grid_summaries(current_user, today),
                   pending=len(reviews.pending(current_user)) if is_reviewer else 0,
-                  is_reviewer=is_reviewer)
+                  is_reviewer=is_reviewer, services=appointments.summary(current_user, today))

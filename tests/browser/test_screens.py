@@ -14,14 +14,15 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from app.domain.clock import local_today
 from app.domain.idcard import make_id_number
 from app.extensions import db
-from app.models import Tenancy
+from app.models import Appointment, ServiceType, Tenancy
 from app.services import agreements, invitations, landlords, sweeps
 from app.services import people as people_service
-from app.services import audits, transfers
+from app.services import audits, service_types, transfers
 from app.services.context import Actor
 
 GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person", "{person}"),
@@ -41,6 +42,11 @@ LANDLORD_PAGES = [("home", "/landlord/"), ("dwelling", "{landlord_dwelling}"), (
 # Ledgers and staff (issue 7): import, staff work, audits.
 LEDGER_PAGES = [("imports", "/station/imports"), ("staff", "/station/staff"), ("audit-fixes", "/station/audits/fixes")]
 AUDIT_PAGES = [("audits", "/station/audits"), ("audit-sample", "{sample}"), ("audit-report", "/station/audits/report")]
+SERVICE_PAGES = [("services", "/station/services"), ("overdue", "/station/appointments?view=overdue"),
+                 ("week", "/station/appointments?view=week"), ("day", "/station/appointments?view=day"),
+                 ("appointment", "{appointment}"), ("service-person", "{service_person}"),
+                 ("service-search", "/station/people"), ("notices", "/station/notices"), ("outbox", "/station/outbox")]
+SERVICE_ADMIN_PAGES = [("service-types", "/admin/service-types"), ("service-type", "{service_type}")]
 COMMON = [("offline", "/offline")]
 REPORTS = [("kpi", "/station/kpi"), ("kpi-detail", "/station/kpi/registration"),
            ("kpi-list", "/station/kpi/registration/counted"), ("quality", "/station/quality"),
@@ -48,9 +54,10 @@ REPORTS = [("kpi", "/station/kpi"), ("kpi-detail", "/station/kpi/registration"),
 
 PAGES_BY_ROLE = {
     "coordinator": GRID_PAGES + LEDGER_PAGES + COMMON,
-    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + REPORTS + LEDGER_PAGES + AUDIT_PAGES + COMMON,
-    "health": STATION + COMMON,
-    "admin": GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + REPORTS + LEDGER_PAGES + AUDIT_PAGES + COMMON,
+    "supervisor": GRID_PAGES + STATION + SUPERVISOR_PAGES + REPORTS + LEDGER_PAGES + AUDIT_PAGES + SERVICE_PAGES + COMMON,
+    "health": STATION + SERVICE_PAGES + COMMON,
+    "admin": (GRID_PAGES + STATION + SUPERVISOR_PAGES + ADMIN_PAGES + REPORTS + LEDGER_PAGES + AUDIT_PAGES + SERVICE_PAGES
+              + SERVICE_ADMIN_PAGES + COMMON),
     "landlord": LANDLORD_PAGES + COMMON,
 }
 
@@ -60,6 +67,7 @@ def scene(world):
     """Enough data that every page shows real content, with long addresses and names."""
     coordinator = world.users["coordinator"]
     me = Actor(coordinator.id, "coordinator", "127.0.0.1")
+    service_types.install_defaults(Actor.cli())  # registrations then plan this month's services
     parent = people_service.register(me, coordinator, {
         "id_number": make_id_number("341202", dt.date(1988, 7, 9), 351), "name": "司马相如",
         "phone": "13912345678", "ethnicity": "01", "hukou_area_code": "341202",
@@ -90,8 +98,12 @@ def scene(world):
     sample = audits.draw(boss, supervisor, [world.grid_a1.id], seed=2026)[0]
     audits.check(boss, supervisor, sample.items[0].id, "fail", "电话号码已停机，住址门牌号与实际不符，请核实后更正")
     audits.check(boss, supervisor, sample.items[1].id, "pass", None)
+    visit = db.session.scalars(select(Appointment).where(Appointment.person_id == parent.id)
+                               .order_by(Appointment.id)).first()
+    checkup = db.session.scalars(select(ServiceType).where(ServiceType.code == "health_checkup")).one()
     return {"person": f"/grid/people/{parent.id}", "sample": f"/station/audits/{sample.id}",
-            **_rental_scene(world, me, coordinator)}
+            "appointment": f"/station/appointments/{visit.id}", "service_person": f"/station/people/{parent.id}",
+            "service_type": f"/admin/service-types/{checkup.id}", **_rental_scene(world, me, coordinator)}
 
 
 def _rental_scene(world, me, coordinator):
