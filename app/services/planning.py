@@ -352,9 +352,11 @@ def fresh_statistics(tables: tuple[str, ...] = PLANNING_TABLES) -> None:
     on that reads the whole table again for every person (a second run of a month took
     minutes instead of seconds). ANALYZE samples some 30,000 rows a table: a fraction of
     a second. (Names come from this module, never from input.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
         for table in tables:
-            db.session.execute(text(f'ANALYZE "{table}"'))
+            name = db.metadata.tables[table].name  # a KeyError for anything but a table of the app
+            db.session.execute(text("ANALYZE " + bind.dialect.identifier_preparer.quote(name)))
 
 
 def plan_month(actor: Actor, month: dt.date, *, today: dt.date | None = None, grid_ids: list[int] | None = None,

@@ -62,7 +62,7 @@ def _valid_birth_date(column, today: dt.date) -> ColumnElement:
         (month == _text("02"), case((leap, _text("29")), else_=_text("28"))),
         (month.in_([_text(m) for m in ("04", "06", "09", "11")]), _text("30")),
         else_=_text("31"))
-    return and_(ymd >= _text(f"{EARLIEST_BIRTH:%Y%m%d}"), ymd <= _text(f"{today:%Y%m%d}"),
+    return and_(ymd >= _text(EARLIEST_BIRTH.strftime("%Y%m%d")), ymd <= _text(today.strftime("%Y%m%d")),
                 month >= _text("01"), month <= _text("12"), day >= _text("01"), day <= days_in_month)
 
 
