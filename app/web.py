@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, make_response, render_template, request, send_file
+from flask import abort, after_this_request, current_app, make_response, render_template, request, send_file
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
@@ -93,3 +93,21 @@ def xlsx_download(name: str, sheets):
                          download_name=f"{name}-{local_today():%Y%m%d}.xlsx")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def after_response(job) -> None:
+    """Run ``job()`` once this request's response has been sent (in its own application
+    context), so that the page does not wait for it: the WSGI server calls it on closing
+    the response. A failure is logged, the page is already out."""
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def attach(response):
+        def run():
+            with app.app_context():
+                try:
+                    job()
+                except Exception:  # noqa: BLE001 — nobody to show it to but the log
+                    app.logger.exception("job after the response failed")
+        response.call_on_close(run)
+        return response

@@ -33,7 +33,7 @@ DEFINITIONS: tuple[Definition, ...] = (
     Definition("landlord.invitation_days", 7, "int", N_("房东邀请链接有效期（天）"), N_("出租房屋与房东"),
                minimum=1, maximum=30),
     # Figures (services.kpi, services.quality): targets from seeds 001 and 004 (登记率、办证率
-    # ≥ 90 %, 租赁房屋掌握率 ≥ 95 %, 录入率 98–100 %) and the data-quality thresholds.
+    # ≥ 90 %, 租赁房屋掌握率和综合服务率 ≥ 95 %, 录入率 98–100 %) and the data-quality thresholds.
     Definition("kpi.target.registration", 95, "percent", N_("登记率目标（％）"), N_("统计与数据质量"),
                hint=N_("月末在册人数占估计流动人口数的比例")),
     Definition("kpi.target.cards", 90, "percent", N_("发卡率目标（％）"), N_("统计与数据质量"),
@@ -42,6 +42,10 @@ DEFINITIONS: tuple[Definition, ...] = (
                hint=N_("有效租住关系中房东已确认的比例")),
     Definition("kpi.target.entry", 98, "percent", N_("按时录入率目标（％）"), N_("统计与数据质量"),
                hint=N_("在录入时限内录入的比例")),
+    Definition("kpi.target.sweep", 95, "percent", N_("每月入户核查覆盖率目标（％）"), N_("统计与数据质量"),
+               hint=N_("本月已走访核查的住所占登记住所的比例（租赁房屋掌握率 95％ 以上）")),
+    Definition("kpi.target.services", 95, "percent", N_("服务完成率目标（％）"), N_("统计与数据质量"),
+               hint=N_("每种服务本月到期的人次中已完成的比例（综合服务率 95％ 以上）")),
     Definition("figures.max_age_minutes", 10, "int", N_("统计数据刷新间隔（分钟）"), N_("统计与数据质量"),
                minimum=1, maximum=1440, hint=N_("本月的统计数据超过这个时间后，打开页面时重新计算")),
     Definition("quality.pending_days", 7, "int", N_("待审核超过几天列为超期"), N_("统计与数据质量"),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from ..domain.months import Month
 from ..extensions import db
-from ..models import Area, ChangeRequest, Dwelling, Person, Tenancy
+from ..models import Appointment, Area, ChangeRequest, Dwelling, Person, Tenancy
 from .measures import Condition, Context, Source
 from .search import Page
 
@@ -33,14 +33,14 @@ class ListDef:
     title: str
     source: Source
     condition: Condition
-    kind: str = "person"  # what the list shows: person, tenancy or change (a pending report)
+    kind: str = "person"  # what the list shows: person, tenancy, change (a pending report), dwelling, appointment
     detail: Callable[[list, Context, Month], dict[int, object]] | None = None
     fix: Fix | None = None
 
 
 @dataclass
 class Row:
-    obj: object  # Person, Tenancy or ChangeRequest
+    obj: object  # Person, Tenancy, ChangeRequest, Dwelling or Appointment
     person: Person | None
     detail: object = None
 
@@ -48,8 +48,8 @@ class Row:
     def grid(self) -> Area | None:
         if isinstance(self.obj, Tenancy):
             return self.obj.dwelling.grid if self.obj.dwelling else None
-        if isinstance(self.obj, ChangeRequest):
-            return self.obj.grid
+        if isinstance(self.obj, Appointment):
+            return self.obj.person.grid if self.obj.person else None
         return self.obj.grid
 
     def value(self, attr: str):
@@ -63,6 +63,12 @@ def _ordered(kind: str, found):
     if kind == "change":
         return (select(ChangeRequest.id).join(found, found.c.id == ChangeRequest.id)
                 .order_by(ChangeRequest.created_at, ChangeRequest.id))
+    if kind == "dwelling":
+        return select(Dwelling.id).join(found, found.c.id == Dwelling.id).order_by(Dwelling.address, Dwelling.id)
+    if kind == "appointment":  # by date, then the person's name
+        return (select(found.c.id).join(Appointment, Appointment.id == found.c.id)
+                .join(Person, Person.id == Appointment.person_id)
+                .order_by(Appointment.due_on, Person.name, found.c.id))
     return select(Person.id).join(found, found.c.id == Person.id).order_by(Person.name, Person.id)
 
 
@@ -88,6 +94,15 @@ def _load(kind: str, ids: list[int]) -> list:
         stmt = select(ChangeRequest).options(joinedload(ChangeRequest.person),
                                              joinedload(ChangeRequest.grid).joinedload(Area.parent))
         model = ChangeRequest
+    elif kind == "dwelling":
+        stmt = select(Dwelling).options(joinedload(Dwelling.grid).joinedload(Area.parent),
+                                        joinedload(Dwelling.landlord))
+        model = Dwelling
+    elif kind == "appointment":
+        stmt = select(Appointment).options(
+            joinedload(Appointment.person).joinedload(Person.grid).joinedload(Area.parent),
+            joinedload(Appointment.person).joinedload(Person.dwelling), joinedload(Appointment.service_type))
+        model = Appointment
     else:
         stmt = select(Person).options(joinedload(Person.grid).joinedload(Area.parent), joinedload(Person.dwelling))
         model = Person
@@ -97,7 +112,7 @@ def _load(kind: str, ids: list[int]) -> list:
 
 def _rows(listing: ListDef, objects: list, ctx: Context, month: Month) -> list[Row]:
     details = listing.detail(objects, ctx, month) if listing.detail and objects else {}
-    return [Row(o, o if isinstance(o, Person) else o.person, details.get(o.id)) for o in objects]
+    return [Row(o, o if isinstance(o, Person) else getattr(o, "person", None), details.get(o.id)) for o in objects]
 
 
 def _matches(listing: ListDef, ctx: Context, month: Month):

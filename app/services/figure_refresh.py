@@ -11,7 +11,7 @@ from .measures import Context, Measure
 
 
 def all_measures() -> list[Measure]:
-    everything = [*kpi.MEASURES, *monthly.MOVEMENTS, *quality.MEASURES]
+    everything = [*kpi.all_measures(), *monthly.MOVEMENTS, *quality.MEASURES]
     return list({id(m): m for m in everything}.values())
 
 

@@ -9,7 +9,10 @@ store is filled from the records by ``measures.compute``:
 - the current month is recounted when its figures are older than the
   ``figures.max_age_minutes`` setting (by the first page that needs them, or by the
   command run every few minutes from cron on a large deployment), or when a page's
-  *刷新* button asks;
+  *重新统计* button asks. A page over more than ``RECOUNT_IN_PAGE_MAX_GRIDS`` grids (a
+  county) does not wait for that: it shows the stored figures, saying when they were
+  counted, and recounts them once it has been sent (``Context.defer``), for the next
+  page. Figures missing altogether are always counted before the page is shown;
 - a setting a measure depends on (the 24-hour entry limit) that changed after the
   figures were counted makes them out of date, as does a grid's new estimate.
 
@@ -79,13 +82,20 @@ def _settings_changed(measures) -> dict[str, dt.datetime]:
     return dict(db.session.execute(select(Setting.key, Setting.updated_at).where(Setting.key.in_(keys))).all())
 
 
+# Recounting this month for a township (~150 grids) takes a few hundred milliseconds; for
+# a county of a million people 3 s (docs/performance.md): above this, pages do not wait.
+RECOUNT_IN_PAGE_MAX_GRIDS = 300
+
+
 @dataclass
 class Stored:
     """What ``ensure`` found in the store: each measure's sum over the coverage per month,
-    and when the oldest figure of each month was counted."""
+    and when the oldest figure of each month was counted; ``updating``: out-of-date
+    figures shown as they are, being recounted after the page."""
 
     sums: dict[tuple[Month, str], Sum]
     counted_at: dict[Month, dt.datetime]
+    updating: bool = False
 
     def sum(self, month: Month, key: str) -> Sum:
         return self.sums.get((month, key), Sum())
@@ -113,7 +123,8 @@ def ensure(measures: list[Measure], months: list[Month], coverage: Coverage, ctx
     have = _summary(keys, all_months, coverage)
     changed = _settings_changed(wanted)
     max_age = dt.timedelta(minutes=int(ctx.setting("figures.max_age_minutes")))
-    stale: dict[Measure, list[Month]] = {}
+    stale: dict[Measure, list[Month]] = {}  # counted now
+    old: dict[Measure, list[Month]] = {}  # this month's, complete but out of date: maybe after the page
     for measure, ms in wanted.items():
         latest_setting = max((changed[k] for k in measure.settings if changed.get(k)), default=None)
         for month in ms:
@@ -122,17 +133,43 @@ def ensure(measures: list[Measure], months: list[Month], coverage: Coverage, ctx
                 fresh = counted_at is not None and counted_at >= ctx.now - max_age and not force_current
             else:
                 fresh = counted_at is not None and counted_at >= month.end_utc
-            fresh = fresh and count >= len(coverage.grid_ids)
+            complete = count >= len(coverage.grid_ids)
+            fresh = fresh and complete
             if not (fresh and (latest_setting is None or counted_at >= latest_setting)):
-                stale.setdefault(measure, []).append(month)
+                later = complete and month == ctx.current and not force_current
+                (old if later else stale).setdefault(measure, []).append(month)
+    if old and (ctx.defer is None or len(coverage.grid_ids) <= RECOUNT_IN_PAGE_MAX_GRIDS):
+        for measure, ms in old.items():
+            stale.setdefault(measure, []).extend(ms)
+        old = {}
     if stale:
         refresh(stale, coverage, ctx)
         have = _summary(keys, all_months, coverage)
+    if old:
+        _recount_later(old, coverage, ctx)
     sums, counted = {}, {}
     for (month, key), (_, counted_at, value, unknown) in have.items():
         sums[(month, key)] = Sum(int(value or 0), int(unknown or 0))
         counted[month] = min(counted_at, counted.get(month, counted_at))
-    return Stored(sums, counted)
+    return Stored(sums, counted, updating=bool(old))
+
+
+_RECOUNTING: set[tuple] = set()  # in this process: recounts asked for and not finished
+
+
+def _recount_later(pairs: dict[Measure, list[Month]], coverage: Coverage, ctx: Context) -> None:
+    """``refresh`` after the page, once per process however many pages ask meanwhile."""
+    key = (tuple(coverage.grid_ids), tuple(sorted(m.key for m in pairs)))
+    if key in _RECOUNTING:
+        return
+    _RECOUNTING.add(key)
+
+    def job():
+        try:
+            refresh(pairs, coverage, ctx)
+        finally:
+            _RECOUNTING.discard(key)
+    ctx.defer(job)
 
 
 def refresh(pairs: dict[Measure, list[Month]], coverage: Coverage, ctx: Context) -> int:

@@ -1,10 +1,9 @@
 """The KPIs of the station's dashboard: each a rate of two measures with a target.
 
 Adding a KPI is one ``Kpi`` below (its measures in ``services.measures``) and the lists
-a figure opens (``ListDef``, usually the same conditions). Waiting for tables of other
-parts of the application: monthly sweep coverage (dwellings visited / dwellings, from
-the sweep visits), service coverage per service type (done / due) and overdue counts
-(from the appointments).
+a figure opens (``ListDef``, usually the same conditions). Service types are data: each
+active type has its coverage KPI (done / due in the month) with its overdue count, made
+by ``service_kpis`` from the admin's list.
 """
 from __future__ import annotations
 
@@ -14,12 +13,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, exists, not_, select
 
 from ..domain import figures as rules
-from ..domain.figures import Ratio
+from ..domain.figures import Ratio, Sum
 from ..domain.months import Month
 from ..domain.text import Message, N_
 from ..extensions import db
-from ..models import Area, Card
-from . import figures, report_areas
+from ..models import Area, Card, SweepVisit
+from . import figures, report_areas, service_types
 from . import measures as m
 from .figure_lists import Fix, ListDef
 from .measures import Context
@@ -59,8 +58,27 @@ def _without_valid_card(c, month: Month, ctx: Context):
     return and_(m.on_record(c, month), not_(_has_valid_card(c, month)))
 
 
+def _swept(c, month: Month):
+    visit = SweepVisit.__table__.c
+    return exists().where(visit.dwelling_id == c.id, visit.month == month.first)
+
+
+def _last_sweeps(dwellings, ctx: Context, month: Month) -> dict[int, Message]:
+    """When each dwelling not visited in the month was last visited, if ever."""
+    from .sweeps import last_visits
+    last = last_visits([d.id for d in dwellings])
+    return {d.id: Message(N_("上次走访：%(month)s"), month=last[d.id].strftime("%Y-%m")) if d.id in last
+            else Message(N_("从未走访")) for d in dwellings}
+
+
+def _appointment_states(appointments, ctx: Context, month: Month) -> dict[int, Message]:
+    return {a.id: Message(N_("%(date)s 到期，尚未完成"), date=a.due_on.isoformat()) for a in appointments}
+
+
 PERSON_PAGE = Fix("grid.person", "person_id", "id", N_("查看"))
 DWELLING_PAGE = Fix("grid.dwelling", "dwelling_id", "dwelling_id", N_("查看住所"))
+SWEEP_PAGE = Fix("grid.dwelling", "dwelling_id", "id", N_("查看住所"))
+APPOINTMENT_PAGE = Fix("station.appointment", "appointment_id", "id", N_("记录结果"))
 
 
 def _on_record_where_estimated(c, month: Month, ctx: Context):
@@ -84,13 +102,17 @@ class Kpi:
     counted: ListDef | None = None  # who the numerator counts
     missing: ListDef | None = None  # who the denominator counts and the numerator does not
     params: dict = field(default_factory=dict)  # setting keys filled into label/explain
+    values: dict = field(default_factory=dict)  # values filled into them (a service's name)
+    overdue: m.Measure | None = None  # a count of the current month shown beside the rate
+    overdue_list: ListDef | None = None
 
     def text(self, template: str, setting) -> Message:
         """``label`` or ``explain`` with the settings it names filled in (``setting(key)``)."""
-        return Message(template, **{name: setting(key) for name, key in self.params.items()})
+        return Message(template, **self.values, **{name: setting(key) for name, key in self.params.items()})
 
     def lists(self) -> dict[str, ListDef]:
-        return {part: listing for part, listing in (("missing", self.missing), ("counted", self.counted)) if listing}
+        parts = (("missing", self.missing), ("counted", self.counted), ("overdue", self.overdue_list))
+        return {part: listing for part, listing in parts if listing}
 
 
 KPIS: tuple[Kpi, ...] = (
@@ -117,16 +139,66 @@ KPIS: tuple[Kpi, ...] = (
                         lambda c, month, ctx: and_(m.entered(c, month), not_(m.entered_on_time(c, month, ctx))),
                         detail=_late_entries, fix=PERSON_PAGE),
         params={"hours": "person.entry_hours"}),
+    Kpi("sweep", N_("入户核查覆盖率"), m.DWELLINGS_SWEPT, m.DWELLINGS_LISTED, "kpi.target.sweep",
+        N_("本月已入户核查（走访）的住所占月末登记住所的比例（每月入户核查）"), N_("已走访 %(n)s / 住所 %(d)s"),
+        counted=ListDef("swept", N_("本月已走访的住所"), m.DWELLINGS,
+                        lambda c, month, ctx: and_(m.dwelling_listed(c, month), _swept(c, month)),
+                        kind="dwelling", fix=SWEEP_PAGE),
+        missing=ListDef("not_swept", N_("本月未走访的住所"), m.DWELLINGS,
+                        lambda c, month, ctx: and_(m.dwelling_listed(c, month), not_(_swept(c, month))),
+                        kind="dwelling", detail=_last_sweeps, fix=SWEEP_PAGE)),
 )
 
-BY_KEY = {k.key: k for k in KPIS}
+BY_KEY = {k.key: k for k in KPIS}  # the fixed ones; ``find`` knows the service types' too
+
+SERVICE_PREFIX = "service-"
+_SERVICE_KPIS: dict[tuple, Kpi] = {}
+
+
+def service_kpi(type_id: int, name: str) -> Kpi:
+    """The coverage KPI of one service type (made once per type and name)."""
+    key = (type_id, name)
+    if key not in _SERVICE_KPIS:
+        sm = m.service_measures(type_id)
+        _SERVICE_KPIS[key] = Kpi(
+            f"{SERVICE_PREFIX}{type_id}", N_("%(service)s完成率"), sm.done, sm.due, "kpi.target.services",
+            N_("本月到期的%(service)s人次中已完成的比例；逾期：计划日期已过、尚未完成的人次（当前）"),
+            N_("已完成 %(n)s / 到期 %(d)s"), values={"service": name},
+            counted=ListDef(f"service_done_{type_id}", N_("本月已完成%(service)s的人员"), m.APPOINTMENTS,
+                            sm.done.condition, kind="appointment", fix=APPOINTMENT_PAGE),
+            missing=ListDef(f"service_open_{type_id}", N_("本月到期未完成%(service)s的人员"), m.APPOINTMENTS,
+                            lambda c, month, ctx: and_(sm.due.condition(c, month, ctx), c.status != "done"),
+                            kind="appointment", detail=_appointment_states, fix=APPOINTMENT_PAGE),
+            overdue=sm.overdue,
+            overdue_list=ListDef(f"service_overdue_{type_id}", N_("%(service)s逾期未完成的人员"), m.OPEN_APPOINTMENTS,
+                                 sm.overdue.condition, kind="appointment", detail=_appointment_states,
+                                 fix=APPOINTMENT_PAGE))
+    return _SERVICE_KPIS[key]
+
+
+def service_kpis() -> tuple[Kpi, ...]:
+    """One KPI per active service type, in the admin's order."""
+    return tuple(service_kpi(t.id, t.name) for t in service_types.all_types() if t.active)
+
+
+def all_kpis() -> tuple[Kpi, ...]:
+    return KPIS + service_kpis()
+
+
+def find(key: str) -> Kpi | None:
+    return next((k for k in all_kpis() if k.key == key), None)
 
 
 def measures_of(kpis) -> list[m.Measure]:
-    return list({id(x): x for k in kpis for x in (k.numerator, k.denominator)}.values())
+    found = [x for k in kpis for x in (k.numerator, k.denominator, k.overdue) if x is not None]
+    return list({id(x): x for x in found}.values())
 
 
-MEASURES = measures_of(KPIS)
+def all_measures() -> list[m.Measure]:
+    """Every measure of the dashboard, the service types' included (for refresh-figures)."""
+    return measures_of(all_kpis())
+
+
 TREND_MONTHS = 12
 
 
@@ -138,6 +210,7 @@ class KpiFigures:
     previous: Ratio
     trend: list[tuple[Month, Ratio]]
     parts: list[tuple[Area, Ratio]]
+    overdue: Sum | None = None  # the current month only: how many are overdue now
 
     @property
     def status(self) -> str:
@@ -162,11 +235,14 @@ class Report:
     kpis: list[KpiFigures]
     counted_at: dt.datetime | None
     current: bool  # the month is not over yet
+    updating: bool = False  # out-of-date figures shown, recounted after the page
 
 
 def report(area: Area | None, coverage: figures.Coverage, month: Month, ctx: Context, *,
-           kpis: tuple[Kpi, ...] = KPIS, refresh: bool = False) -> Report:
-    """Every KPI of ``area`` for ``month``: the figure, the last 12 months and the parts."""
+           kpis: tuple[Kpi, ...] | None = None, refresh: bool = False) -> Report:
+    """Every KPI of ``area`` for ``month`` (or those of ``kpis``): the figure, the last 12
+    months and the parts."""
+    kpis = all_kpis() if kpis is None else kpis
     months = month.last(TREND_MONTHS)
     stored = figures.ensure(measures_of(kpis), months, coverage, ctx, force_current=refresh)
     parts = report_areas.children(area)
@@ -178,5 +254,7 @@ def report(area: Area | None, coverage: figures.Coverage, month: Month, ctx: Con
         trend = [(when, totals[pair].get(when, Ratio())) for when in months]
         results.append(KpiFigures(
             kpi=k, target=float(ctx.setting(k.target)), month=trend[-1][1], previous=trend[-2][1], trend=trend,
-            parts=[(p, by_part[pair].get(p.id, Ratio())) for p in parts]))
-    return Report(area, month, parts, results, stored.counted_at.get(month), month == ctx.current)
+            parts=[(p, by_part[pair].get(p.id, Ratio())) for p in parts],
+            overdue=stored.sum(month, k.overdue.key) if k.overdue and month == ctx.current else None))
+    return Report(area, month, parts, results, stored.counted_at.get(month), month == ctx.current,
+                  stored.updating)

@@ -7,8 +7,8 @@ SQLite and PostgreSQL alike. The same conditions select the rows of the drill-do
 (``services.figure_lists``), so a list always holds what its figure counted.
 
 Adding a measure: one ``Measure`` (and a ``Source`` if its rows come from a new table).
-Waiting for tables of other parts of the application: the monthly sweep (visits per
-dwelling) and service appointments (due, done, overdue per service type).
+Service types are data, so their measures (due, done, overdue per type) are made for
+each type by ``service_measures``.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from sqlalchemy import Select, and_, case, func, literal_column, or_, select, te
 from ..domain.clock import local_today, utcnow
 from ..domain.months import Month
 from ..extensions import db
-from ..models import Area, AreaLevel, Card, Dwelling, Person, Tenancy
+from ..models import Appointment, Area, AreaLevel, Card, Dwelling, Person, SweepVisit, Tenancy
 from . import settings
 from .sql_rules import within_hours
 
@@ -35,6 +35,9 @@ class Context:
     grid_ids: list[int] | None = None
     memo: dict = field(default_factory=dict)  # what was worked out for these grids
     shared: dict = field(default_factory=dict)  # settings and deployment-wide facts, for every scope
+    # Runs a job once the page has been sent (``web.after_response``); None: no page waits,
+    # so recounts happen at once (commands, tests).
+    defer: Callable[[Callable[[], object]], None] | None = None
 
     @classmethod
     def at(cls, today: dt.date | None = None, now: dt.datetime | None = None) -> "Context":
@@ -45,7 +48,8 @@ class Context:
         return Month.of(self.today)
 
     def scoped(self, grid_ids: list[int] | None) -> "Context":
-        return Context(self.today, self.now, None if grid_ids is None else list(grid_ids), shared=self.shared)
+        return Context(self.today, self.now, None if grid_ids is None else list(grid_ids), shared=self.shared,
+                       defer=self.defer)
 
     def setting(self, key: str):
         return self.remember(f"setting:{key}", lambda: settings.get(key), everywhere=True)
@@ -64,17 +68,22 @@ class Source:
     ``grid_id``; ``grid`` is the column that places a row in a grid (to filter on).
 
     ``materialize``: computed columns (an ID number's fault) are worked out once per row
-    in a MATERIALIZED common table expression on PostgreSQL, not once per measure."""
+    in a MATERIALIZED common table expression on PostgreSQL, not once per measure.
+    ``bound``: the rows that can count for ``months`` at all (appointments due in them),
+    so that counting one month does not read the appointments of every other."""
 
     key: str
     rows: Callable[[Context], Select]
     grid: Callable[[], object]
     materialize: bool = False
+    bound: Callable[[list[Month]], object] | None = None
 
-    def table(self, ctx: Context):
+    def table(self, ctx: Context, months: list[Month] | None = None):
         stmt = self.rows(ctx)
         if ctx.grid_ids is not None:
             stmt = stmt.where(self.grid().in_(ctx.grid_ids))
+        if self.bound is not None and months:
+            stmt = stmt.where(self.bound(sorted(months)))
         if self.materialize:
             return stmt.cte(f"{self.key}_rows").prefix_with("MATERIALIZED", dialect="postgresql")
         return stmt.subquery(f"{self.key}_rows")
@@ -122,7 +131,7 @@ def compute(pairs: dict[Measure, list[Month]], ctx: Context) -> dict[tuple[Month
         # times what running them takes. For this transaction only.
         db.session.execute(text("SET LOCAL jit = off"))
     for source, slots in by_source.items():
-        t = source.table(ctx)
+        t = source.table(ctx, [month for _, month in slots])
         columns = []
         for measure, month in slots:
             condition = measure.condition(t.c, month, ctx)
@@ -150,6 +159,26 @@ TENANCIES = Source("tenancies", lambda ctx: select(
     Tenancy.id, Dwelling.grid_id, Tenancy.person_id, Tenancy.start_on, Tenancy.end_on,
     Tenancy.confirmed_by_landlord_at.label("confirmed_at"))
     .join(Dwelling, Dwelling.id == Tenancy.dwelling_id), lambda: Dwelling.grid_id)
+
+DWELLINGS = Source("dwellings", lambda ctx: select(Dwelling.id, Dwelling.grid_id, Dwelling.created_at),
+                   lambda: Dwelling.grid_id)
+
+SWEEP_VISITS = Source("sweep_visits", lambda ctx: select(SweepVisit.id, SweepVisit.grid_id, SweepVisit.month),
+                      lambda: SweepVisit.grid_id)
+
+A = Appointment
+
+# Appointments counted for coverage: those due in the months counted, not cancelled (a
+# departure or a change of eligibility cancels them: they were never owed).
+APPOINTMENTS = Source("appointments", lambda ctx: select(
+    A.id, Person.grid_id, A.person_id, A.service_type_id, A.due_on, A.status)
+    .join(Person, Person.id == A.person_id).where(A.status != "cancelled"),
+    lambda: Person.grid_id, bound=lambda months: and_(A.due_on >= months[0].first, A.due_on < months[-1].next))
+
+# Appointments still open (planned): what is overdue now.
+OPEN_APPOINTMENTS = Source("open_appointments", lambda ctx: select(
+    A.id, Person.grid_id, A.person_id, A.service_type_id, A.due_on)
+    .join(Person, Person.id == A.person_id).where(A.status == "planned"), lambda: Person.grid_id)
 
 GRIDS = Source("grids", lambda ctx: select(Area.id, Area.id.label("grid_id"), Area.estimated_population)
                .where(Area.level == AreaLevel.GRID.value), lambda: Area.id)
@@ -190,6 +219,35 @@ def tenancy_active(c, month: Month):
     return and_(c.start_on < month.next, or_(c.end_on.is_(None), c.end_on >= month.next))
 
 
+def dwelling_listed(c, month: Month):
+    """Registered by the end of the month (dwellings are not removed, only emptied)."""
+    return c.created_at < month.end_utc
+
+
+def swept(c, month: Month):
+    """A sweep visit of the month (one row per dwelling and month)."""
+    return c.month == month.first
+
+
+def service_due(type_id: int):
+    def condition(c, month: Month, ctx: Context):
+        return and_(c.service_type_id == type_id, c.due_on >= month.first, c.due_on < month.next)
+    return condition
+
+
+def service_done(type_id: int):
+    def condition(c, month: Month, ctx: Context):
+        return and_(service_due(type_id)(c, month, ctx), c.status == "done")
+    return condition
+
+
+def service_overdue(type_id: int):
+    """Planned for a day before today, not done: the work list's "overdue"."""
+    def condition(c, month: Month, ctx: Context):
+        return and_(c.service_type_id == type_id, c.due_on < ctx.today)
+    return condition
+
+
 def tenancy_confirmed(c, month: Month):
     return and_(tenancy_active(c, month), c.confirmed_at.is_not(None), c.confirmed_at < month.end_utc)
 
@@ -205,4 +263,29 @@ ENTERED_ON_TIME = Measure("people.entered_on_time", PEOPLE, entered_on_time, set
 CARDS_HELD = Measure("cards.held", CARDS, lambda c, m, ctx: and_(on_record(c, m), card_valid(c, m)))
 TENANCIES_ACTIVE = Measure("tenancies.active", TENANCIES, lambda c, m, ctx: tenancy_active(c, m))
 TENANCIES_CONFIRMED = Measure("tenancies.confirmed", TENANCIES, lambda c, m, ctx: tenancy_confirmed(c, m))
+DWELLINGS_LISTED = Measure("dwellings.listed", DWELLINGS, lambda c, m, ctx: dwelling_listed(c, m))
+DWELLINGS_SWEPT = Measure("dwellings.swept", SWEEP_VISITS, lambda c, m, ctx: swept(c, m))
 ESTIMATE = Measure("grids.estimate", GRIDS, lambda c, m, ctx: true(), value=lambda c: c.estimated_population)
+
+
+@dataclass(frozen=True)
+class ServiceMeasures:
+    """The figures of one service type: due and done in a month (its coverage), and how
+    many are overdue now (kept under the current month only)."""
+
+    due: Measure
+    done: Measure
+    overdue: Measure
+
+
+_SERVICE_MEASURES: dict[int, ServiceMeasures] = {}
+
+
+def service_measures(type_id: int) -> ServiceMeasures:
+    """The measures of service type ``type_id``, made once (the same objects each time)."""
+    if type_id not in _SERVICE_MEASURES:
+        _SERVICE_MEASURES[type_id] = ServiceMeasures(
+            Measure(f"services.{type_id}.due", APPOINTMENTS, service_due(type_id)),
+            Measure(f"services.{type_id}.done", APPOINTMENTS, service_done(type_id)),
+            Measure(f"services.{type_id}.overdue", OPEN_APPOINTMENTS, service_overdue(type_id), current_only=True))
+    return _SERVICE_MEASURES[type_id]

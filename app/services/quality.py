@@ -265,6 +265,7 @@ class Summary:
     counts: dict[str, dict[int, int]]  # rule key → part id → count
     totals: dict[str, int]
     counted_at: dt.datetime | None
+    updating: bool = False  # out-of-date counts shown, recounted after the page
 
 
 def summary(area, coverage: figures.Coverage, ctx: Context, *, refresh: bool = False) -> Summary:
@@ -275,4 +276,4 @@ def summary(area, coverage: figures.Coverage, ctx: Context, *, refresh: bool = F
     by_part = figures.sums_by_part([r.measure.key for r in RULES], coverage, parts, month)
     counts = {r.key: {p.id: by_part[r.measure.key].get(p.id, Sum()).value for p in parts} for r in RULES}
     totals = {r.key: stored.sum(month, r.measure.key).value for r in RULES}
-    return Summary(parts, counts, totals, stored.counted_at.get(month))
+    return Summary(parts, counts, totals, stored.counted_at.get(month), stored.updating)

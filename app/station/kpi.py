@@ -10,7 +10,7 @@ from .reports import REPORTERS, export_sheet, selection
 
 
 def _kpi(key: str) -> kpi.Kpi:
-    found = kpi.BY_KEY.get(key)
+    found = kpi.find(key)
     if found is None:
         abort(404)
     return found
@@ -40,8 +40,9 @@ def kpi_refresh():
     sel = selection()
     kpi.report(sel.area, sel.coverage, sel.ctx.current, sel.ctx, refresh=True)
     back = request.form.get("key")
-    target = "station.kpi_detail" if back in kpi.BY_KEY else "station.kpi_dashboard"
-    return redirect(sel.url(target, **({"key": back} if back in kpi.BY_KEY else {})))
+    known = back is not None and kpi.find(back) is not None
+    target = "station.kpi_detail" if known else "station.kpi_dashboard"
+    return redirect(sel.url(target, **({"key": back} if known else {})))
 
 
 @bp.get("/kpi/<key>")

@@ -1,7 +1,7 @@
 """The monthly statistical report (月报) of an area, as a page to print."""
 from __future__ import annotations
 
-from ..services import kpi, monthly as monthly_service, quality
+from ..services import monthly as monthly_service, quality
 from ..web import render, roles_required
 from . import bp
 from .reports import REPORTERS, selection
@@ -12,4 +12,4 @@ from .reports import REPORTERS, selection
 def monthly():
     sel = selection(default="previous")
     report = monthly_service.report(sel.area, sel.coverage, sel.month, sel.ctx)
-    return render("station/monthly.html", sel=sel, report=report, rules=quality.RULES, kpi_by_key=kpi.BY_KEY)
+    return render("station/monthly.html", sel=sel, report=report, rules=quality.RULES)

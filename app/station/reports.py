@@ -10,7 +10,7 @@ from flask import request, url_for
 from flask_babel import format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from ..domain import charts
+from ..domain import charts, schedules
 from ..domain.clock import local_today
 from ..domain.idcard import mask_id_number
 from ..domain.months import Month
@@ -19,7 +19,7 @@ from ..services import report_areas, scope
 from ..services.export import Sheet
 from ..services.figures import Coverage
 from ..services.measures import Context
-from ..web import int_arg, tr
+from ..web import after_response, int_arg, tr
 from . import bp
 
 REPORTERS = ("supervisor", "admin")
@@ -71,7 +71,9 @@ def selection(*, default: str = "current") -> Selection:
     month = Month.parse(request.args.get("month")) or fallback
     if month > current:
         month = fallback
-    return Selection(area, month, Coverage.of(area, scope.grid_ids(current_user)), Context.at(today),
+    ctx = Context.at(today)
+    ctx.defer = after_response  # a county's out-of-date figures: recounted after the page
+    return Selection(area, month, Coverage.of(area, scope.grid_ids(current_user)), ctx,
                      report_areas.lineage(current_user, area))
 
 
@@ -92,6 +94,22 @@ def export_sheet(title: str, rows, kind: str) -> Sheet:
             return [r.person.name, mask_id_number(r.person.id_number), d.address if d else "",
                     d.landlord.name if d and d.landlord else "", r.obj.start_on, r.grid.label if r.grid else "",
                     tr(r.detail) if r.detail else ""]
+    elif kind == "dwelling":
+        headers = [gettext("住所"), gettext("房东"), gettext("房间数"), gettext("网格"), gettext("说明")]
+
+        def line(r):
+            d = r.obj
+            return [d.address, d.landlord.name if d.landlord else "", d.rooms, r.grid.label if r.grid else "",
+                    tr(r.detail) if r.detail else ""]
+    elif kind == "appointment":
+        headers = [gettext("服务"), gettext("计划日期"), gettext("状态"), gettext("姓名"), gettext("身份证号"),
+                   gettext("网格"), gettext("现住所"), gettext("说明")]
+
+        def line(r):
+            a, p = r.obj, r.person
+            return [a.service_type.name, a.due_on, gettext(dict(schedules.STATUSES).get(a.status, a.status)), p.name,
+                    mask_id_number(p.id_number), r.grid.label if r.grid else "",
+                    p.dwelling.address if p.dwelling else "", tr(r.detail) if r.detail else ""]
     else:
         headers = [gettext("姓名"), gettext("身份证号"), gettext("网格"), gettext("现住所"), gettext("说明")]
 

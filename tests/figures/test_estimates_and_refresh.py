@@ -61,3 +61,37 @@ def test_refresh_figures_counts_every_month_asked_for(app, world):
     one = runner.invoke(args=["refresh-figures", "--area-code", "A1"])
     assert one.exit_code == 0 and "for 1 grids" in one.output
     assert runner.invoke(args=["refresh-figures", "--area-code", "nope"]).exit_code != 0
+
+
+def test_a_big_areas_out_of_date_figures_are_shown_and_recounted_after_the_page(login, world, monkeypatch):
+    """Above RECOUNT_IN_PAGE_MAX_GRIDS grids the page does not wait for a recount: it shows
+    the stored figures, says so, and counts them again once the response is closed."""
+    admin = login("admin")
+    assert admin.get("/station/kpi").status_code == 200  # counted now: nothing was stored
+    world.person("甲", seq=1, entered_at=utcnow())  # one more on record since
+    long_ago = utcnow().replace(year=2000)
+    this_month = GridFigure.__table__.update().where(GridFigure.month == Context.at().current.first)
+
+    def counted(fn):
+        db.session.expire_all()
+        return db.session.scalar(select(fn(GridFigure.computed_at)).where(GridFigure.month == Context.at().current.first))
+
+    def age():  # this month's figures counted long ago (closed months are kept: not out of date)
+        db.session.execute(this_month.values(computed_at=long_ago))
+        db.session.commit()
+    age()
+    monkeypatch.setattr(figures, "RECOUNT_IN_PAGE_MAX_GRIDS", 1)
+
+    response = admin.get("/station/kpi")
+    page = response.get_data(as_text=True)
+    assert "正在重新统计" in page and "/ 在册 0" in page  # the stored figures, as they were
+    assert counted(func.max) == long_ago
+    response.close()  # what the server does once the page is sent
+    assert counted(func.min) > long_ago
+    assert "/ 在册 1" in admin.get("/station/kpi").get_data(as_text=True)
+
+    monkeypatch.setattr(figures, "RECOUNT_IN_PAGE_MAX_GRIDS", 300)  # a township: it waits
+    age()
+    page = admin.get("/station/kpi").get_data(as_text=True)
+    assert "正在重新统计" not in page
+    assert counted(func.min) > long_ago

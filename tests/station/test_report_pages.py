@@ -47,7 +47,8 @@ def test_dashboard_shows_each_rate_against_its_target(login, world, town):
     assert "75.0%" in page and "持卡 3 / 在册 4" in page  # cards: 3 of 4, below 90 %
     assert "50.0%" in page and "已确认 1 / 租住 2" in page
     assert "24 小时内录入率" in page and "按时 3 / 录入 4" in page
-    assert page.count("▼ 低于目标") == 4
+    assert page.count("▼ 低于目标") == 5  # the four above, and sweep coverage: 0 of 1 dwelling visited
+    assert "已走访 0 / 住所 1" in page
     assert "近 12 个月" in page and "<svg" in page
 
 
