@@ -77,10 +77,24 @@ def prepare(app) -> dict:
                                     "WHERE person_id % 100 < 88 AND start_on + interval '3 days 2 hours' <= now()"))
             db.session.commit()
             done["cards_tenancies_s"] = time.perf_counter() - t0
+        # A monthly sweep as busy as a real one: the last two months 85 % of dwellings, this
+        # month (early in it) 30 %.
+        if db.session.scalar(text("SELECT count(*) FROM sweep_visit")) < 10_000:
+            t0 = time.perf_counter()
+            this_month = dt.date.today().replace(day=1)
+            for back, share in ((2, 85), (1, 85), (0, 30)):
+                first = (this_month - dt.timedelta(days=28 * back)).replace(day=1)
+                db.session.execute(text(
+                    "INSERT INTO sweep_visit (dwelling_id, grid_id, month, visited_at, result) "
+                    "SELECT id, grid_id, :m, CAST(:m AS timestamp) + interval '3 days', 'no_change' "
+                    "FROM dwelling WHERE id % 100 < :share AND created_at < CAST(:m AS timestamp) + interval '1 month' "
+                    "ON CONFLICT DO NOTHING"), {"m": first, "share": share})
+            db.session.commit()
+            done["sweep_visits_s"] = time.perf_counter() - t0
         if done:
             db.session.remove()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE area, card, tenancy"))
+                conn.execute(text("VACUUM ANALYZE area, card, tenancy, sweep_visit"))
     return done
 
 
@@ -129,6 +143,8 @@ PAGES = [
     ("admin", "county: list, people without a valid card", "/station/kpi/cards/missing"),
     ("admin", "county: fix-it list, bad check characters", "/station/quality/id_bad_check"),
     ("admin", "county: fix-it list, household place not down to the township", "/station/quality/hukou_not_township"),
+    ("admin", "county: list, dwellings not visited this month", "/station/kpi/sweep/missing"),
+    ("admin", "county: list, check-ups overdue", "/station/kpi/service-2/overdue"),
     ("supervisor", "township: KPI dashboard GET /station/kpi", "/station/kpi"),
     ("supervisor", "township: data quality GET /station/quality", "/station/quality"),
     ("supervisor", "township: list, people without a valid card", "/station/kpi/cards/missing"),
@@ -163,14 +179,24 @@ def pages(app, sql, requests: int, only: str) -> list[dict]:
 
 
 def stale_pages(app, sql, rounds: int) -> list[dict]:
-    """The first request after this month's figures went out of date: it recounts them."""
+    """The first request after this month's figures went out of date. A township's page
+    recounts them before it is shown; a county's shows the stored ones and recounts after
+    the response (timed apart: ``response.close()``, which the server calls once the page
+    is sent)."""
     from app.services.demo import PASSWORD
 
     out = []
-    for user, scope in (("admin", "county"), ("supervisor", "township")):
+
+    def row(name, times, sql_ms, statements):
+        out.append({"scenario": name, "n": rounds, "p50": statistics.median(times), "p95": max(times),
+                    "max": max(times), "sql_p50": statistics.median(sql_ms), "statements": statements, "matches": ""})
+        print(f"  {name:<70} p50 {out[-1]['p50']:8.1f} ms  max {out[-1]['max']:8.1f} ms", flush=True)
+
+    for user, scope, how in (("admin", "county", "shown, recounted after the page"),
+                             ("supervisor", "township", "recounted first")):
         client = worklist.login(app, user, PASSWORD)[0]
-        client.get("/station/kpi")
-        times, sql_ms = [], []
+        client.get("/station/kpi").close()
+        times, sql_ms, after, after_sql = [], [], [], []
         for _ in range(rounds):
             make_stale(app)
             sql.reset()
@@ -179,10 +205,15 @@ def stale_pages(app, sql, rounds: int) -> list[dict]:
             times.append((time.perf_counter() - t0) * 1000)
             sql_ms.append(sql.ms)
             assert r.status_code == 200, r.status_code
-        out.append({"scenario": f"{scope}: KPI dashboard, this month's figures out of date (recounted)",
-                    "n": rounds, "p50": statistics.median(times), "p95": max(times), "max": max(times),
-                    "sql_p50": statistics.median(sql_ms), "statements": sql.statements, "matches": ""})
-        print(f"  {out[-1]['scenario']:<70} p50 {out[-1]['p50']:8.1f} ms  max {out[-1]['max']:8.1f} ms", flush=True)
+            statements = sql.statements
+            sql.reset()
+            t0 = time.perf_counter()
+            r.close()
+            after.append((time.perf_counter() - t0) * 1000)
+            after_sql.append(sql.ms)
+        row(f"{scope}: KPI dashboard, this month's figures out of date ({how})", times, sql_ms, statements)
+        if scope == "county":
+            row("county: the recount after that page (not waited for)", after, after_sql, sql.statements)
     return out
 
 

@@ -64,7 +64,7 @@ def test_dashboard_renders_and_a_chart_leads_to_its_list(phone, township, size):
     page.goto("/station/kpi")
     expect(page.get_by_role("heading", name=re.compile("统计指标 · 北山街道"))).to_be_visible()
     tiles = page.locator(".kpi-tile")
-    expect(tiles).to_have_count(4)
+    expect(tiles).to_have_count(5)  # the four rates and sweep coverage (no service types here)
     expect(tiles.first).to_contain_text("85.7%")  # 6 on record of 7 estimated
     expect(tiles.nth(1)).to_contain_text("持卡 5 / 在册 6")
     expect(page.locator("svg.spark").first).to_be_visible()
