@@ -10,7 +10,7 @@ store is filled from the records by ``measures.compute``:
   ``figures.max_age_minutes`` setting (by the first page that needs them, or by the
   command run every few minutes from cron on a large deployment), or when a page's
   *重新统计* button asks. A page over more than ``RECOUNT_IN_PAGE_MAX_GRIDS`` grids (a
-  county) does not wait for that: it shows the stored figures, saying when they were
+  township or a county) does not wait for that: it shows the stored figures, saying when they were
   counted, and recounts them once it has been sent (``Context.defer``), for the next
   page. Figures missing altogether are always counted before the page is shown;
 - a setting a measure depends on (the 24-hour entry limit) that changed after the
@@ -82,9 +82,10 @@ def _settings_changed(measures) -> dict[str, dt.datetime]:
     return dict(db.session.execute(select(Setting.key, Setting.updated_at).where(Setting.key.in_(keys))).all())
 
 
-# Recounting this month for a township (~150 grids) takes a few hundred milliseconds; for
-# a county of a million people 3 s (docs/performance.md): above this, pages do not wait.
-RECOUNT_IN_PAGE_MAX_GRIDS = 300
+# Recounting this month's KPIs takes 1.5 s for a township of 170 grids and 80,000 people,
+# 4 s for a county of a million (docs/performance.md); a community's, a fraction of a
+# second. Above this many grids, pages do not wait for it.
+RECOUNT_IN_PAGE_MAX_GRIDS = 100
 
 
 @dataclass

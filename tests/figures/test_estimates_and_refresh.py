@@ -90,7 +90,7 @@ def test_a_big_areas_out_of_date_figures_are_shown_and_recounted_after_the_page(
     assert counted(func.min) > long_ago
     assert "/ 在册 1" in admin.get("/station/kpi").get_data(as_text=True)
 
-    monkeypatch.setattr(figures, "RECOUNT_IN_PAGE_MAX_GRIDS", 300)  # a township: it waits
+    monkeypatch.setattr(figures, "RECOUNT_IN_PAGE_MAX_GRIDS", 100)  # three grids: the page waits
     age()
     page = admin.get("/station/kpi").get_data(as_text=True)
     assert "正在重新统计" not in page
