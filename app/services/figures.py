@@ -22,6 +22,7 @@ Reading sums an area's grids in SQL, and adds up the grids of each of its parts
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, delete, func, insert, select
@@ -155,21 +156,25 @@ def ensure(measures: list[Measure], months: list[Month], coverage: Coverage, ctx
     return Stored(sums, counted, updating=bool(old))
 
 
-_RECOUNTING: set[tuple] = set()  # in this process: recounts asked for and not finished
+# In this process: the recounts asked for and not finished, and when they were asked for
+# (one whose page was never sent is forgotten after a while).
+_RECOUNTING: dict[tuple, float] = {}
+_RECOUNT_FORGOTTEN_AFTER_S = 300
 
 
 def _recount_later(pairs: dict[Measure, list[Month]], coverage: Coverage, ctx: Context) -> None:
     """``refresh`` after the page, once per process however many pages ask meanwhile."""
     key = (tuple(coverage.grid_ids), tuple(sorted(m.key for m in pairs)))
-    if key in _RECOUNTING:
+    asked = _RECOUNTING.get(key)
+    if asked is not None and time.monotonic() - asked < _RECOUNT_FORGOTTEN_AFTER_S:
         return
-    _RECOUNTING.add(key)
+    _RECOUNTING[key] = time.monotonic()
 
     def job():
         try:
             refresh(pairs, coverage, ctx)
         finally:
-            _RECOUNTING.discard(key)
+            _RECOUNTING.pop(key, None)
     ctx.defer(job)
 
 
