@@ -177,6 +177,8 @@ def _service_routes(person_a, person_b):
         ("GET", "/station/appointments", STATION),
         ("GET", "/station/appointments?view=overdue", STATION),
         ("GET", "/station/appointments/print?on=2026-12-01", STATION),
+        ("GET", "/station/appointments/export.xlsx?view=overdue", STATION),
+        ("GET", "/station/appointments/export.xlsx?view=day&on=2026-12-01&full=1", STATION),
         ("GET", f"/station/appointments/{ids[0]}", STATION),
         ("GET", f"/station/appointments/{ids[1]}", out_of_scope),
         ("GET", "/station/people", STATION),

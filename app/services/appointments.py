@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select
@@ -74,12 +75,30 @@ class VisitRow:
         return [a.id for a in self.appointments]
 
 
-def _list_conditions(view: str, today: dt.date, day: dt.date | None) -> list:
+def _list_conditions(view: str, today: dt.date, day: dt.date | None, grid_id: int | None,
+                     type_id: int | None) -> list:
+    conditions = [ServiceType.active.is_(True)]
     if view == "overdue":
-        return [overdue_condition(today)]
-    if view == "day":
-        return [A.due_on == (day or today), A.status.in_(("planned", "done"))]
-    return [due_condition(*dates.week_bounds(today))]
+        conditions.append(overdue_condition(today))
+    elif view == "day":
+        conditions += [A.due_on == (day or today), A.status.in_(("planned", "done"))]
+    else:
+        conditions.append(due_condition(*dates.week_bounds(today)))
+    if grid_id:
+        conditions.append(Person.grid_id == grid_id)
+    if type_id:
+        conditions.append(A.service_type_id == type_id)
+    return conditions
+
+
+def _visit_keys(user: User, conditions: list):
+    """One row per visit (person, type, day), in the work list's order."""
+    return in_scope(user).where(*conditions).with_only_columns(
+        A.person_id, A.service_type_id, A.due_on, Person.name).group_by(
+        A.person_id, A.service_type_id, A.due_on, Person.name)
+
+
+_VISIT_ORDER = (A.due_on, Person.name, A.person_id, A.service_type_id)
 
 
 def work_list(user: User, view: str, *, today: dt.date | None = None, day: dt.date | None = None,
@@ -88,31 +107,42 @@ def work_list(user: User, view: str, *, today: dt.date | None = None, day: dt.da
     """``week``: planned for this week (Monday to Sunday); ``overdue``: planned before
     today, not done; ``day``: everything on ``day``. Filtered by grid and type; a page
     of ``VisitRow``s in date and name order."""
-    today = today or local_today()
-    conditions = [ServiceType.active.is_(True), *_list_conditions(view, today, day)]
-    if grid_id:
-        conditions.append(Person.grid_id == grid_id)
-    if type_id:
-        conditions.append(A.service_type_id == type_id)
-    visits = in_scope(user).where(*conditions).with_only_columns(
-        A.person_id, A.service_type_id, A.due_on, Person.name).group_by(
-        A.person_id, A.service_type_id, A.due_on, Person.name)
+    conditions = _list_conditions(view, today or local_today(), day, grid_id, type_id)
+    visits = _visit_keys(user, conditions)
     total = db.session.scalar(select(func.count()).select_from(visits.subquery()))
     page = max(1, min(page, max(1, math.ceil(total / per_page))))
-    keys = db.session.execute(visits.order_by(A.due_on, Person.name, A.person_id, A.service_type_id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    keys = db.session.execute(visits.order_by(*_VISIT_ORDER).limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(_visit_rows(user, conditions, keys), total, page, per_page)
+
+
+def whole_work_list(user: User, view: str, *, today: dt.date | None = None, day: dt.date | None = None,
+                    grid_id: int | None = None, type_id: int | None = None,
+                    chunk: int = 500) -> Iterator[VisitRow]:
+    """Every line of ``work_list`` (all its pages, same order), read ``chunk`` visits at a
+    time so that a long list costs no more memory than a short one."""
+    conditions = _list_conditions(view, today or local_today(), day, grid_id, type_id)
+    keys = db.session.execute(_visit_keys(user, conditions).order_by(*_VISIT_ORDER)
+                              .execution_options(yield_per=chunk))
+    for part in keys.partitions():
+        yield from _visit_rows(user, conditions, part)
+
+
+def _visit_rows(user: User, conditions: list, keys) -> list[VisitRow]:
+    """The ``VisitRow``s of ``keys`` (rows of ``_visit_keys``), in their order."""
+    if not keys:
+        return []
     rows = db.session.scalars(
         in_scope(user).where(*conditions, A.person_id.in_({k.person_id for k in keys}),
                              A.due_on.in_({k.due_on for k in keys}))
-        .options(joinedload(A.person).joinedload(Person.dwelling), joinedload(A.person).joinedload(Person.grid),
-                 joinedload(A.service_type)).order_by(A.id)).all() if keys else []
+        .options(joinedload(A.person).joinedload(Person.dwelling),
+                 joinedload(A.person).joinedload(Person.grid).joinedload(Area.parent),
+                 joinedload(A.service_type)).order_by(A.id)).all()
     grouped: dict[tuple, list[Appointment]] = {}
     for a in rows:
         grouped.setdefault((a.person_id, a.service_type_id, a.due_on), []).append(a)
     phones = _parent_phones({a.person_id for a in rows if not a.person.phone})
-    items = [VisitRow(grouped[(k.person_id, k.service_type_id, k.due_on)], phones.get(k.person_id)) for k in keys
-             if (k.person_id, k.service_type_id, k.due_on) in grouped]
-    return Page(items, total, page, per_page)
+    return [VisitRow(grouped[(k.person_id, k.service_type_id, k.due_on)], phones.get(k.person_id)) for k in keys
+            if (k.person_id, k.service_type_id, k.due_on) in grouped]
 
 
 def _parent_phones(child_ids: set[int]) -> dict[int, str]:

@@ -1,5 +1,5 @@
-"""Work lists (due this week, overdue, a day), one appointment's page (result, no-show,
-new date) and a day's printed list."""
+"""Work lists (due this week, overdue, a day) on the page and as .xlsx, one appointment's
+page (result, no-show, new date) and a day's printed list."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from ..domain.clock import local_today
 from ..grid.helpers import apply_errors, grid_arg
-from ..services import appointments, scope, service_types
+from ..services import appointments, appointments_export, people_export, scope, service_types
 from ..services.errors import StaleEdit, ValidationFailed
-from ..web import actor, int_arg, render, roles_required, safe_next
+from ..services.export import Sheet
+from ..web import actor, int_arg, render, roles_required, safe_next, tr, xlsx_download
 from . import bp
 from .forms import NoShowForm, RescheduleForm, ResultForm
 from .helpers import SERVICE_STAFF, date_arg, form_version
@@ -39,7 +40,31 @@ def appointment_list():
                                   page=int_arg("page", 1) or 1)
     return render("station/appointments.html", page=page, f=f, today=local_today(), args=_filter_args(f),
                   page_url=lambda n: url_for("station.appointment_list", **_filter_args(f, page=n)),
-                  types=[t for t in service_types.all_types() if t.active], grids=scope.grids(current_user))
+                  types=[t for t in service_types.all_types() if t.active], grids=scope.grids(current_user),
+                  may_see_full_ids=people_export.may_see_full_ids(current_user))
+
+
+def _list_title(f: dict) -> str:
+    titles = {"week": gettext("本周到期"), "overdue": gettext("逾期未完成"), "day": gettext("某日名单")}
+    return titles[f["view"]] + (f" {f['day']:%Y-%m-%d}" if f["view"] == "day" else "")
+
+
+@bp.get("/appointments/export.xlsx")
+@roles_required(*SERVICE_STAFF)
+def export_appointments():
+    """All pages of the work list with its filters (view, day, grid, service type)."""
+    f = list_filters()
+    full = request.args.get("full") == "1" and people_export.may_see_full_ids(current_user)
+    with_results = current_user.role in SERVICE_STAFF  # the station's rule for health results
+    filters = dict(view=f["view"], day=f["day"], grid_id=f["grid_id"], type_id=f["type_id"], full_ids=full,
+                   with_results=with_results)
+    export = appointments_export.work_list_rows(current_user, **filters, label=lambda text: tr(text) if text else None)
+    title = _list_title(f)
+    response = xlsx_download(title, [Sheet(title, [gettext(h) for h in appointments_export.headers(with_results)],
+                                           export.rows, widths=appointments_export.widths(with_results))])
+    # The file is complete (written to a temporary file) before it is sent: the count is known.
+    appointments_export.record(actor(), current_user, **filters, rows=export.counted[0])
+    return response
 
 
 @bp.get("/appointments/print")
