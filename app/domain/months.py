@@ -58,11 +58,11 @@ class Month:
 
     @property
     def start_utc(self) -> dt.datetime:
-        return _utc_midnight(self.first)
+        return utc_midnight(self.first)
 
     @property
     def end_utc(self) -> dt.datetime:
-        return _utc_midnight(self.next)
+        return utc_midnight(self.next)
 
     def shift(self, months: int) -> "Month":
         index = self.year * 12 + (self.month - 1) + months
@@ -76,7 +76,7 @@ class Month:
         return self.key
 
 
-def _utc_midnight(day: dt.date) -> dt.datetime:
+def utc_midnight(day: dt.date) -> dt.datetime:
     """Local midnight of ``day`` as naive UTC, the form timestamp columns hold."""
     local = dt.datetime.combine(day, dt.time(), tzinfo=LOCAL)
     return local.astimezone(dt.timezone.utc).replace(tzinfo=None)

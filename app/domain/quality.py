@@ -1,6 +1,7 @@
 """Data-quality rules on single values, as the monitoring report of seed 001 names them:
 ID number missing, nonstandard, or with a bad check character; household address code
-not in the division data, or not down to the township (乡镇/街道).
+not in the division data, or not down to the township (乡镇/街道); and the dates that
+decide whether a record has gone unvisited by the monthly sweep.
 
 The monitor counts these over whole areas in SQL (``services.sql_rules`` builds the same
 tests from the constants of ``domain.idcard``; a test holds the two to the same answers);
@@ -12,6 +13,7 @@ import datetime as dt
 import re
 
 from . import divisions
+from .dates import add_months_to_first, anniversary, first_of_month
 from .idcard import InvalidIdNumber, normalise, parse_id_number
 from .text import Message, N_
 
@@ -85,3 +87,18 @@ def id_exempt_born_after(today: dt.date, age: int) -> dt.date:
         return today.replace(year=today.year - age)
     except ValueError:  # 29 February
         return today.replace(year=today.year - age, day=28)
+
+
+def visits_since(today: dt.date, months: int) -> dt.date:
+    """The first month whose sweep visits count as recent: ``months`` months up to and
+    including this one (3 in December: October, November, December)."""
+    return add_months_to_first(first_of_month(today), 1 - months)
+
+
+def entered_before(today: dt.date, months: int) -> dt.date:
+    """Records entered before this day were entered more than ``months`` months ago:
+    their ``months``-month anniversary (``dates.anniversary``) is before ``today``."""
+    day = add_months_to_first(first_of_month(today), -months - 1)  # its anniversary is last month at the latest
+    while anniversary(day, months) < today:
+        day += dt.timedelta(days=1)
+    return day

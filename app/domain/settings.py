@@ -52,6 +52,8 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=1, maximum=365),
     Definition("quality.id_exempt_under_age", 16, "int", N_("未满几周岁可以没有身份证号码"), N_("统计与数据质量"),
                minimum=0, maximum=18, hint=N_("居民身份证自 16 周岁起必须申领")),
+    Definition("quality.not_visited_months", 3, "int", N_("住所几个月未走访列为问题"), N_("统计与数据质量"),
+               minimum=1, maximum=24, hint=N_("含本月：设为 3 时，12 月统计 10 月至 12 月的入户核查；登记不满这些月的人员不计")),
     Definition("staff.reward_collected", 0.5, "decimal", N_("每采集一条记录的奖励（元）"), N_("工作量与抽查"),
                minimum=0, maximum=1000),
     Definition("staff.reward_entered", 1.0, "decimal", N_("每录入一条记录的奖励（元）"), N_("工作量与抽查"),

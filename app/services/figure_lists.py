@@ -19,12 +19,15 @@ from .search import Page
 
 @dataclass(frozen=True)
 class Fix:
-    """Where a listed record is put right: ``url_for(endpoint, **{arg: row.<attr>})``."""
+    """Where a listed record is put right: ``url_for(endpoint, **{arg: row.<attr>})``
+    (``attr`` may follow a relationship: ``dwelling.grid_id``; no link where it is None),
+    at ``anchor`` on that page (formatted with the record as ``obj``)."""
 
     endpoint: str
     arg: str
     attr: str
     label: str
+    anchor: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,7 +56,13 @@ class Row:
         return self.obj.grid
 
     def value(self, attr: str):
-        return getattr(self.obj, attr)
+        value = self.obj
+        for name in attr.split("."):
+            value = None if value is None else getattr(value, name)
+        return value
+
+    def anchor(self, fix: Fix) -> str | None:
+        return fix.anchor.format(obj=self.obj) if fix.anchor else None
 
 
 def _ordered(kind: str, found):

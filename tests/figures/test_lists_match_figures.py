@@ -1,7 +1,8 @@
-"""A figure and the list it opens hold the same people, for every KPI, part and month."""
+"""A figure and the list it opens hold the same people, for every KPI, part and month, and
+for every data-quality rule and part."""
 import pytest
 
-from app.services import figure_lists, figures, kpi
+from app.services import figure_lists, figures, kpi, quality
 from app.services.measures import Context
 
 from figures_data import APR, JAN, JUN, MAR, NOW, TODAY
@@ -21,3 +22,18 @@ def test_each_figure_counts_what_its_lists_hold(county, key):
                 assert listed["counted"] == got.numerator, (area.name, month)
             if "missing" in listed:
                 assert listed["missing"] == got.denominator - got.numerator, (area.name, month)
+
+
+@pytest.mark.parametrize("key", list(quality.BY_KEY))
+def test_each_quality_count_is_what_its_fix_it_list_holds(county, key):
+    rule = quality.BY_KEY[key]
+    totals = []
+    for area in (county.county, county.town_a, county.grid_a1, county.grid_a2, county.town_b):
+        coverage = figures.Coverage.of(area)
+        ctx = Context(TODAY, NOW)
+        got = quality.summary(area, coverage, ctx).totals[key]
+        assert figure_lists.count(rule.listing, coverage.context(ctx), ctx.current) == got, area.name
+        assert figure_lists.page(rule.listing, quality.list_context(rule, coverage, ctx), ctx.current).total == got
+        totals.append(got)
+    if key == "not_visited":  # 甲, entered in March into a dwelling never visited
+        assert totals == [1, 1, 1, 0, 0]

@@ -10,7 +10,7 @@ import pytest
 from app.domain.clock import local_today, utcnow
 from app.domain.months import Month
 from app.extensions import db
-from app.models import Card, ChangeRequest, Tenancy
+from app.models import Card, ChangeRequest, SweepVisit, Tenancy
 
 
 @pytest.fixture
@@ -95,6 +95,29 @@ def test_quality_monitor_counts_and_fix_links(login, world, town):
     assert f'/grid/people/{town["odd"].id}/edit' in listing and "15 位旧号码" in listing
     pending = admin.get("/station/quality/pending_overdue").get_data(as_text=True)
     assert "/grid/queue/" in pending and "已等待 30 天" in pending
+
+
+def test_records_not_visited_open_the_sweep_of_their_dwelling(login, world):
+    long_ago = utcnow() - dt.timedelta(days=400)
+    visited = world.person("郑六", seq=11, entered_at=long_ago)
+    world.person("王七", seq=12, entered_at=long_ago, dwelling=None, grid=world.grid_a2)
+    world.person("冯八", seq=13, entered_at=utcnow())  # too recent to count
+    last = Month.of(local_today()).shift(-4)
+    db.session.add(SweepVisit(dwelling_id=world.dwelling_a1.id, grid_id=world.grid_a1.id, month=last.first,
+                              result="no_change"))
+    db.session.commit()
+    admin = login("admin")
+    assert "住所多月未走访" in text(admin.get("/station/quality"))
+    listing = text(admin.get("/station/quality/not_visited"))
+    assert "郑六" in listing and "王七" in listing and "冯八" not in listing
+    assert f"住所最近一次走访：{last.key}" in listing and "未登记住所" in listing
+    link = f"/grid/sweep?grid={world.grid_a1.id}#sweep-{world.dwelling_a1.id}"
+    assert listing.count("/grid/sweep?") == 1 and link in listing  # 王七 has no dwelling: his row opens him
+    assert f"/grid/people/{visited.id}" in listing
+    sweep = login("coordinator").get(link.split("#")[0]).get_data(as_text=True)
+    assert f'id="sweep-{world.dwelling_a1.id}"' in sweep
+    sheet = openpyxl.load_workbook(io.BytesIO(admin.get("/station/quality/not_visited/export.xlsx").data)).active
+    assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == sorted(["郑六", "王七"])
 
 
 def test_lists_export_to_xlsx_with_masked_numbers(login, world, town):
