@@ -145,12 +145,14 @@ PAGES = [
     ("admin", "county: fix-it list, household place not down to the township", "/station/quality/hukou_not_township"),
     ("admin", "county: list, dwellings not visited this month", "/station/kpi/sweep/missing"),
     ("admin", "county: list, check-ups overdue", "/station/kpi/service-2/overdue"),
+    ("admin", "county: fix-it list, not visited for 3 months", "/station/quality/not_visited"),
     ("supervisor", "township: KPI dashboard GET /station/kpi", "/station/kpi"),
     ("supervisor", "township: data quality GET /station/quality", "/station/quality"),
     ("supervisor", "township: list, people without a valid card", "/station/kpi/cards/missing"),
     ("supervisor", "township: list, tenancies the landlord has not confirmed", "/station/kpi/landlord/missing"),
     ("supervisor", "township: export (.xlsx), people without a valid card", "/station/kpi/cards/missing/export.xlsx"),
     ("supervisor", "township: fix-it list, duplicates (name, birth, household)", "/station/quality/duplicate_person"),
+    ("supervisor", "township: fix-it list, not visited for 3 months", "/station/quality/not_visited"),
 ]
 
 

@@ -76,3 +76,22 @@ def test_list_pages_and_their_total(county):
     assert figure_lists.page(listing, ctx, JUN, 99, per_page=1).page == 2
     assert [r.person.name for r in figure_lists.every_row(listing, ctx, JUN, chunk=1)] == ["乙", "甲"]
     assert figure_lists.page(kpi.BY_KEY["cards"].missing, ctx, JUN).total == 2  # 乙, 丁
+
+
+def test_long_and_short_lists_page_alike(county, monkeypatch):
+    """A short list is found whole and sorted; a long one counted, then read in order
+    (materialised up to SORT_ALL_UP_TO, walked by name above): the same pages either way."""
+    listing = kpi.BY_KEY["registration"].counted
+    coverage = figures.Coverage.of(county.county)
+    ctx = Context(TODAY, NOW).scoped(coverage.grid_ids)
+
+    def pages():
+        return [(p.total, [r.person.name for r in p.items])
+                for p in (figure_lists.page(listing, ctx, JUN, n, per_page=1) for n in (1, 2, 3))]
+
+    short = pages()
+    assert short == [(2, ["乙"]), (2, ["甲"]), (2, ["甲"])]
+    monkeypatch.setattr(figure_lists, "FIND_FIRST_UP_TO", 1)
+    assert pages() == short
+    monkeypatch.setattr(figure_lists, "SORT_ALL_UP_TO", 1)
+    assert pages() == short
