@@ -61,6 +61,11 @@ def routes(world, person_a, person_b):
         ("GET", "/grid/dwellings/new", STAFF_OK),
         ("GET", f"/grid/dwellings/{world.dwelling_a1.id}", STAFF_OK),
         ("GET", f"/grid/dwellings/{world.dwelling_b1.id}", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
+        ("GET", f"/grid/dwellings/{world.dwelling_a1.id}/edit", STAFF_OK),
+        ("GET", f"/grid/dwellings/{world.dwelling_b1.id}/edit", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
+        # an empty form comes back with its errors (200); the landlord of A1 is kept out of staff pages
+        ("POST", f"/grid/dwellings/{world.dwelling_a1.id}/edit", STAFF_OK),
+        ("POST", f"/grid/dwellings/{world.dwelling_b1.id}/edit", {**STAFF_OK, "coordinator": 404, "supervisor": 404}),
         ("GET", "/grid/queue", STAFF_OK),
         ("GET", "/grid/pickers/hukou?hukou_1=33", STAFF_OK),
         ("GET", f"/grid/pickers/dwellings?grid_id={world.grid_a1.id}", STAFF_OK),

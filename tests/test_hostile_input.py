@@ -12,12 +12,14 @@ def test_forms_survive_nasty_values(login, world, value):
     targets = [
         "/grid/people/new", f"/grid/people/{p.id}/edit", f"/grid/people/{p.id}/move", f"/grid/people/{p.id}/depart",
         f"/grid/people/{p.id}/household", "/grid/people/check-id", "/grid/", "/grid/dwellings", "/grid/dwellings/new",
+        f"/grid/dwellings/{world.dwelling_a1.id}/edit",
         "/grid/transfers", "/admin/users/new", "/admin/areas/new", f"/admin/users/{world.users['health'].id}",
         "/auth/password",
     ]
     fields = ["id_number", "name", "birth_date", "arrived_on", "grid_id", "dwelling_id", "rooms", "version", "on",
               "q", "phone", "landlord_phone", "hukou_1", "hukou_2", "parent_id", "role", "area_id", "grid_ids",
-              "relation", "reason", "collected_at", "current", "new", "password", "username", "code"]
+              "relation", "reason", "collected_at", "current", "new", "password", "username", "code",
+              "address", "kind", "landlord_name", "landlord_id_number"]
     for url in targets:
         r = c.post(url, data={f: value for f in fields})
         assert r.status_code < 500, (url, r.status_code)

@@ -1,4 +1,4 @@
-"""Dwellings of the grid: list, register, see who lives there."""
+"""Dwellings of the grid: list, register, correct, see who lives there."""
 from __future__ import annotations
 
 from flask import flash, redirect, request, url_for
@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from ..services import dwellings as dwelling_service
 from ..services import scope
-from ..services.errors import ValidationFailed
+from ..domain.masking import mask_id_number
+from ..services.errors import StaleEdit, ValidationFailed
 from ..web import actor, int_arg, is_htmx, render, roles_required
 from . import bp
-from .forms import DwellingForm
-from .helpers import STAFF, apply_errors, grid_arg, remembered_search
+from .forms import DwellingForm, EditDwellingForm
+from .helpers import STAFF, apply_errors, grid_arg, remembered_search, stale_rows
 from .landlords import invite_landlord, landlord_panel
 
 
@@ -54,3 +55,37 @@ def new_dwelling():
 def dwelling(dwelling_id: int):
     d = scope.get_dwelling(current_user, dwelling_id)
     return render("grid/dwelling.html", d=d, occupants=dwelling_service.occupants(d), **landlord_panel(d))
+
+
+@bp.route("/dwellings/<int:dwelling_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_dwelling(dwelling_id: int):
+    d = scope.get_dwelling(current_user, dwelling_id)
+    form = EditDwellingForm(data=dwelling_service.edit_values(d) if request.method == "GET" else None)
+    stale, landlord_before = None, d.landlord_id
+    if request.method == "GET":
+        form.version.data = d.version
+    elif form.validate_on_submit():
+        try:
+            dwelling_service.update(actor(), current_user, d.id, form.opened_version(), form.new_dwelling())
+        except StaleEdit as exc:
+            stale = _stale_diff(form, exc.current)
+            form.version.data = exc.current.version  # saving again now overwrites knowingly
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            flash(gettext("已保存"), "success")
+            if d.landlord_id not in (landlord_before, None):
+                flash(gettext("已更换房东：新房东需为此住所签署责任书"), "info")
+            return redirect(url_for("grid.dwelling", dwelling_id=d.id))
+    return render("grid/dwelling_edit.html", d=d, form=form, stale=stale)
+
+
+def _stale_diff(form, current) -> list[tuple]:
+    """Both versions; a blank landlord ID number means "as recorded", and the recorded one stays masked."""
+    mine = form.new_dwelling()
+    if not mine["landlord_id_number"]:
+        del mine["landlord_id_number"]
+    theirs = dwelling_service.edit_values(current)
+    theirs["landlord_id_number"] = mask_id_number(current.landlord.id_number) if current.landlord else ""
+    return stale_rows(form, mine, theirs)

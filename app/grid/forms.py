@@ -172,14 +172,31 @@ class RelativeForm(FlaskForm):
         self.relation.choices = choice_options(choices.RELATIONS)
 
 
-class DwellingForm(FlaskForm, DwellingFields):
-    grid_id = SelectField(_l("网格"), coerce=int, choices=[])
-    invite_landlord = BooleanField(_l("保存后邀请房东（出示二维码给房东扫描）"))
+class _DwellingPageForm(FlaskForm, DwellingFields):
+    """A dwelling on a page of its own, where the address is required."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_dwelling_choices()
         self.address.validators = [DataRequired(_l("请填写住所地址")), Length(max=200)]
+
+
+class DwellingForm(_DwellingPageForm):
+    grid_id = SelectField(_l("网格"), coerce=int, choices=[])
+    invite_landlord = BooleanField(_l("保存后邀请房东（出示二维码给房东扫描）"))
+
+
+class EditDwellingForm(_DwellingPageForm):
+    """Address, kind, rooms and landlord; the grid is not edited."""
+
+    version = HiddenField()
+
+    def opened_version(self) -> int:
+        """The version the form was opened on; one that cannot be read counts as outdated."""
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return 0
 
 
 class TransferForm(FlaskForm):

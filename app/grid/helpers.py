@@ -39,6 +39,21 @@ def apply_errors(form, exc: ValidationFailed) -> None:
             form.form_errors.append(tr(message))
 
 
+def stale_rows(form, mine: dict, theirs: dict) -> list[tuple]:
+    """The table of a form refused as stale: (label, what the user typed, what the record
+    holds now) for each field where they differ; codes of a select shown by their labels."""
+    rows = []
+    for name, typed in mine.items():
+        now = theirs.get(name)
+        if (typed or None) == (now or None):
+            continue
+        field = getattr(form, name, None)
+        shown = {choice[0]: choice[1] for choice in getattr(field, "choices", None) or ()}
+        rows.append((field.label.text if hasattr(field, "label") else name,
+                     shown.get(typed, typed), shown.get(now, now)))
+    return rows
+
+
 def remembered_search(key: str) -> str:
     """The search text of a list page.
 

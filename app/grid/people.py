@@ -15,7 +15,7 @@ from ..services.errors import DuplicatePerson, StaleEdit, ValidationFailed
 from ..web import actor, int_arg, is_htmx, render, roles_required, tr
 from . import bp
 from .forms import DepartForm, EditPersonForm, MoveForm, PersonForm, RelativeForm
-from .helpers import STAFF, apply_errors, fill_place_choices
+from .helpers import STAFF, apply_errors, fill_place_choices, stale_rows
 from .pickers import picked_code, picker_context
 
 
@@ -154,17 +154,10 @@ def edit_person(person_id: int):
 
 
 def _stale_diff(form, current) -> list[tuple]:
-    """(label, what the user typed, what the record holds now) where they differ."""
-    rows = []
     fields = form.person_fields()
     fields["hukou_area_code"] = picked_code(request.form)
-    for name, mine in fields.items():
-        theirs = getattr(current, name)
-        if name == "collected_at" or (mine or None) == (theirs or None):
-            continue
-        label = getattr(form, name).label.text if hasattr(getattr(form, name), "label") else name
-        rows.append((label, mine, theirs))
-    return rows
+    del fields["collected_at"]
+    return stale_rows(form, fields, {name: getattr(current, name) for name in fields})
 
 
 def _event_form(form_class, p, template, service_call, success):

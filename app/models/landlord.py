@@ -46,7 +46,8 @@ class AgreementTemplate(db.Model):
 
 
 class Agreement(db.Model):
-    """A landlord's signature of one template version for one dwelling."""
+    """A landlord's signature of one template version for one dwelling. A dwelling that
+    changes hands is signed again by its new landlord (``services.agreements``)."""
 
     id = db.Column(db.Integer, primary_key=True)
     dwelling_id = db.Column(db.Integer, db.ForeignKey("dwelling.id", ondelete="CASCADE"), nullable=False)
@@ -60,7 +61,8 @@ class Agreement(db.Model):
     dwelling = db.relationship("Dwelling")
     landlord = db.relationship("Landlord")
     template = db.relationship("AgreementTemplate")
-    __table_args__ = (db.UniqueConstraint("dwelling_id", "template_id", name="uq_agreement_dwelling_template"),)
+    __table_args__ = (db.UniqueConstraint("dwelling_id", "landlord_id", "template_id",
+                                          name="uq_agreement_dwelling_landlord_template"),)
 
 
 class SweepVisit(db.Model):

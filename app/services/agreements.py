@@ -1,8 +1,12 @@
 """Landlord responsibility agreements (出租房屋责任书): the admin keeps the text as
-numbered versions; a landlord signs the current one for each dwelling by typing their name."""
+numbered versions; a landlord signs the current one for each dwelling by typing their name.
+
+A signature binds the landlord who signed it: when a dwelling gets another landlord, the
+earlier signature stays on record but no longer counts, and the new landlord signs."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
 
 from ..domain import rental
 from ..domain.text import N_
@@ -61,9 +65,9 @@ def signed_state(dwelling_ids: list[int]) -> dict[int, Agreement | None]:
     limit = threshold()
     if limit is None or not dwelling_ids:
         return {}
-    rows = db.session.scalars(select(Agreement).join(AgreementTemplate).where(
-        Agreement.dwelling_id.in_(dwelling_ids), AgreementTemplate.version >= limit)
-        .order_by(Agreement.signed_at)).all()
+    rows = db.session.scalars(select(Agreement).join(AgreementTemplate).join(Dwelling, _by_its_landlord(Dwelling))
+                              .where(Agreement.dwelling_id.in_(dwelling_ids), AgreementTemplate.version >= limit)
+                              .order_by(Agreement.signed_at)).all()
     state: dict[int, Agreement | None] = {d: None for d in dwelling_ids}
     for agreement in rows:
         state[agreement.dwelling_id] = agreement
@@ -75,8 +79,14 @@ def signed_condition(dwelling_id_column):
     limit = threshold()
     if limit is None:
         return None
-    return select(Agreement.id).join(AgreementTemplate).where(
+    signed = aliased(Dwelling)
+    return select(Agreement.id).join(AgreementTemplate).join(signed, _by_its_landlord(signed)).where(
         Agreement.dwelling_id == dwelling_id_column, AgreementTemplate.version >= limit).exists()
+
+
+def _by_its_landlord(dwelling):
+    """Join condition: the agreement is of this dwelling and signed by its landlord now."""
+    return and_(dwelling.id == Agreement.dwelling_id, dwelling.landlord_id == Agreement.landlord_id)
 
 
 def sign(actor: Actor, user: User, dwelling_id: int, typed_name: str, agreed: bool) -> Agreement:

@@ -27,7 +27,7 @@ from app.services.context import Actor
 
 GRID_PAGES = [("grid", "/grid/"), ("new-person", "/grid/people/new"), ("person", "{person}"),
               ("dwellings", "/grid/dwellings"), ("queue", "/grid/queue"),
-              ("dwelling", "{dwelling}"), ("ledger", "/grid/ledger"), ("sweep", "/grid/sweep"),
+              ("dwelling", "{dwelling}"), ("dwelling-edit", "{dwelling_edit}"), ("ledger", "/grid/ledger"), ("sweep", "/grid/sweep"),
               ("review-arrival", "{review_arrival}")]
 # Small targets that need a template change (app.css has the rule; the markup lacks the class).
 KNOWN_SMALL_TARGETS: set[str] = set()
@@ -124,7 +124,8 @@ def _rental_scene(world, me, coordinator):
         "room": "303", "on": local_today() - dt.timedelta(days=9)})
     sweeps.mark(me, coordinator, world.dwelling_a1.id, "no_change", "房东在家，无变化")
     invitations.invite(me, coordinator, world.dwelling_a1.id)
-    return {"dwelling": f"/grid/dwellings/{world.dwelling_a1.id}", "review_arrival": f"/grid/queue/{change.id}",
+    return {"dwelling": f"/grid/dwellings/{world.dwelling_a1.id}",
+            "dwelling_edit": f"/grid/dwellings/{world.dwelling_a1.id}/edit", "review_arrival": f"/grid/queue/{change.id}",
             "landlord_dwelling": f"/landlord/dwellings/{world.dwelling_a1.id}",
             "landlord_arrival": f"/landlord/dwellings/{world.dwelling_a1.id}/arrival",
             "landlord_dispute": f"/landlord/tenancies/{rows[0].id}/dispute",
