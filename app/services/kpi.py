@@ -72,7 +72,9 @@ def _last_sweeps(dwellings, ctx: Context, month: Month) -> dict[int, Message]:
 
 
 def _appointment_states(appointments, ctx: Context, month: Month) -> dict[int, Message]:
-    return {a.id: Message(N_("%(date)s 到期，尚未完成"), date=a.due_on.isoformat()) for a in appointments}
+    """Not done yet, and how often the person did not come (the date is on the line)."""
+    return {a.id: Message(N_("尚未完成，未到 %(n)s 次"), n=a.no_shows) if a.no_shows else Message(N_("尚未完成"))
+            for a in appointments}
 
 
 PERSON_PAGE = Fix("grid.person", "person_id", "id", N_("查看"))

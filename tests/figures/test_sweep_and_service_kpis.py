@@ -38,7 +38,7 @@ def swept(world):
 @pytest.fixture
 def booked(world, services):
     """One check-up type in grid A1, as of 15 June: 甲 done (5 June), 乙 planned 10 June
-    (overdue), 丙 planned 20 June (not yet due), 丁 cancelled (8 June), 戊 planned 28 May
+    (overdue, did not come twice), 丙 planned 20 June (not yet due), 丁 cancelled (8 June), 戊 planned 28 May
     (overdue since May); in grid B1, 己 done on 3 June."""
     w = world
     checkup = next(t for t in services.values() if t.category == "checkup" and t.active)
@@ -48,7 +48,8 @@ def booked(world, services):
     for seq, (name, grid, due, status) in enumerate(rows, start=1):
         p = w.person(name, grid=grid, seq=seq)
         db.session.add(Appointment(person_id=p.id, service_type_id=checkup.id, slot=f"s{seq}", due_on=due,
-                                   status=status, done_on=due if status == "done" else None))
+                                   status=status, done_on=due if status == "done" else None,
+                                   no_shows=2 if name == "乙" else 0))
     db.session.commit()
     w.checkup = checkup
     return w
@@ -100,8 +101,8 @@ def test_service_lists_hold_what_the_figures_count(booked):
     key = f"service-{w.checkup.id}"
     assert [r.person.name for r in listed(key, "counted", w.town_a).items] == ["甲"]
     missing = listed(key, "missing", w.town_a).items
-    assert [(r.person.name, str(r.detail)) for r in missing] == [("乙", "2026-06-10 到期，尚未完成"),
-                                                                 ("丙", "2026-06-20 到期，尚未完成")]
+    assert [(r.person.name, r.obj.due_on.day, str(r.detail)) for r in missing] == [("乙", 10, "尚未完成，未到 2 次"),
+                                                                                   ("丙", 20, "尚未完成")]
     assert [r.person.name for r in listed(key, "overdue", w.county).items] == ["戊", "乙"]  # by date
 
 
