@@ -85,7 +85,7 @@ def _ordered(kind: str, found):
 # Up to this many matches, they are found first and then sorted (milliseconds); above it
 # the database walks the name index and tests each person it meets (as services.search).
 SORT_ALL_UP_TO = 10_000
-# Lists up to this long (most fix-it lists) are found whole at once, without a count first.
+# Lists up to this long (most fix-it lists) are found first and sorted by their ids.
 FIND_FIRST_UP_TO = 2_000
 _MODELS = {"tenancy": Tenancy, "change": ChangeRequest, "dwelling": Dwelling, "appointment": Appointment}
 
@@ -97,18 +97,14 @@ def _in_order(listing: "ListDef", ctx: Context, month: Month, total: int):
     return _ordered(listing.kind, matches)
 
 
-def _first_matches(listing: "ListDef", ctx: Context, month: Month) -> list:
-    """Up to ``FIND_FIRST_UP_TO + 1`` matches, unsorted (one pass that stops there)."""
-    return db.session.execute(select(_matches(listing, ctx, month)).limit(FIND_FIRST_UP_TO + 1)).all()
-
-
-def _known(kind: str, found: list):
-    """The matches already found, as a table to sort: their ids as one array parameter.
-    (Sorting the matching statement itself, PostgreSQL guessed tens of thousands of rows
-    where there were seventy, and hashed a million people to sort them: 2 s.)"""
-    model = _MODELS.get(kind, Person)
-    columns = [model.id.label("id"), Tenancy.person_id] if kind == "tenancy" else [model.id.label("id")]
-    return select(*columns).where(any_of(model.id, [row.id for row in found])).subquery("found")
+def _found(listing: "ListDef", ctx: Context, month: Month):
+    """A short list's matches found first, as a table to sort: their ids as one array
+    parameter. (Sorting the matching statement itself, PostgreSQL guessed tens of
+    thousands of rows where there were seventy, and hashed a million people to sort them.)"""
+    model = _MODELS.get(listing.kind, Person)
+    ids = [row.id for row in db.session.execute(select(_matches(listing, ctx, month)))]
+    columns = [model.id.label("id"), Tenancy.person_id] if listing.kind == "tenancy" else [model.id.label("id")]
+    return select(*columns).where(any_of(model.id, ids)).subquery("found")
 
 
 def _load(kind: str, ids: list[int]) -> list:
@@ -153,13 +149,11 @@ def count(listing: ListDef, ctx: Context, month: Month) -> int:
 
 
 def page(listing: ListDef, ctx: Context, month: Month, number: int = 1, per_page: int = 50) -> Page:
-    """One page of the list over ``ctx``'s grids, and how many rows it has in all: a short
-    list is found whole and sorted by id, a long one counted and read in order."""
-    found = _first_matches(listing, ctx, month)
-    if len(found) <= FIND_FIRST_UP_TO:
-        total, ordered = len(found), (_ordered(listing.kind, _known(listing.kind, found)) if found else None)
+    """One page of the list over ``ctx``'s grids, and how many rows it has in all."""
+    total = count(listing, ctx, month)
+    if total <= FIND_FIRST_UP_TO:
+        ordered = _ordered(listing.kind, _found(listing, ctx, month))
     else:
-        total = count(listing, ctx, month)
         ordered = _in_order(listing, ctx, month, total)
     number = max(1, min(number, math.ceil(total / per_page) or 1))
     ids = list(db.session.scalars(ordered.limit(per_page).offset((number - 1) * per_page))) if total else []
