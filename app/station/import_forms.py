@@ -5,6 +5,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 import re
 
@@ -26,6 +27,11 @@ class UploadForm(FlaskForm):
     file = FileField(_l("台账文件（.xlsx、.xls 或 .csv）"), validators=[FileRequired(_l("请选择文件"))],
                      render_kw={"accept": ".xlsx,.xls,.csv,.ods,text/csv,application/vnd.ms-excel,"
                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms wants them since 3.3."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _optional_int(value):
@@ -57,7 +63,7 @@ def settings_form(job, preview, grids, posted: bool = False) -> SettingsForm:
     class Form(SettingsForm):
         pass
 
-    options = [("", gettext("— 不导入 —"))] + [(f.key, gettext(f.label)) for f in ledger_columns.FIELDS]
+    options = _choices([("", gettext("— 不导入 —"))] + [(f.key, gettext(f.label)) for f in ledger_columns.FIELDS])
     mapping = {int(i): k for i, k in (job.mapping or {}).items()}
     samples = preview.sample(job.header_row, 3)
     for i in range(min(width, 80)):
@@ -67,13 +73,13 @@ def settings_form(job, preview, grids, posted: bool = False) -> SettingsForm:
         setattr(Form, f"col_{i}", SelectField(label, choices=options, default=mapping.get(i, ""),
                                               description=seen))
     form = Form() if posted else Form(formdata=None)
-    form.sheet.choices = [(s, s) for s in preview.ledger.sheets]
+    form.sheet.choices = _choices((s, s) for s in preview.ledger.sheets)
     if not posted:
         form.sheet.data = job.sheet or (preview.ledger.sheets[0] if preview.ledger.sheets else None)
         form.header_row.data = job.header_row
         form.grid_id.data = job.grid_id
-    form.header_row.choices = [("", gettext("（没有找到，请选择）"))] + [
+    form.header_row.choices = _choices([("", gettext("（没有找到，请选择）"))] + [
         (i, gettext("第 %(n)d 行", n=i + 1) + "：" + " | ".join(shown(c)[:12] for c in row[:4] if c not in ("", None))[:60])
-        for i, row in enumerate(preview.rows[:ledger_columns.SCAN_ROWS])]
-    form.grid_id.choices = [("", gettext("按表中的“网格”列"))] + [(g.id, g.label) for g in grids]
+        for i, row in enumerate(preview.rows[:ledger_columns.SCAN_ROWS])])
+    form.grid_id.choices = _choices([("", gettext("按表中的“网格”列"))] + [(g.id, g.label) for g in grids])
     return form
