@@ -18,7 +18,7 @@ from ..domain.months import Month
 from ..domain.text import Message, N_
 from ..extensions import db
 from ..models import Area, Card, SweepVisit
-from . import figures, report_areas, service_types
+from . import figures, report_areas, service_types, sweeps
 from . import measures as m
 from .figure_lists import Fix, ListDef
 from .measures import Context
@@ -65,8 +65,7 @@ def _swept(c, month: Month):
 
 def _last_sweeps(dwellings, ctx: Context, month: Month) -> dict[int, Message]:
     """When each dwelling not visited in the month was last visited, if ever."""
-    from .sweeps import last_visits
-    last = last_visits([d.id for d in dwellings])
+    last = sweeps.last_visits([d.id for d in dwellings])
     return {d.id: Message(N_("上次走访：%(month)s"), month=last[d.id].strftime("%Y-%m")) if d.id in last
             else Message(N_("从未走访")) for d in dwellings}
 
@@ -80,6 +79,7 @@ def _appointment_states(appointments, ctx: Context, month: Month) -> dict[int, M
 PERSON_PAGE = Fix("grid.person", "person_id", "id", N_("查看"))
 DWELLING_PAGE = Fix("grid.dwelling", "dwelling_id", "dwelling_id", N_("查看住所"))
 SWEEP_PAGE = Fix("grid.dwelling", "dwelling_id", "id", N_("查看住所"))
+TO_SWEEP = Fix("grid.sweep", "grid", "grid_id", N_("去走访"), anchor="sweep-{obj.id}")
 APPOINTMENT_PAGE = Fix("station.appointment", "appointment_id", "id", N_("记录结果"))
 
 
@@ -148,7 +148,7 @@ KPIS: tuple[Kpi, ...] = (
                         kind="dwelling", fix=SWEEP_PAGE),
         missing=ListDef("not_swept", N_("本月未走访的住所"), m.DWELLINGS,
                         lambda c, month, ctx: and_(m.dwelling_listed(c, month), not_(_swept(c, month))),
-                        kind="dwelling", detail=_last_sweeps, fix=SWEEP_PAGE)),
+                        kind="dwelling", detail=_last_sweeps, fix=TO_SWEEP)),
 )
 
 BY_KEY = {k.key: k for k in KPIS}  # the fixed ones; ``find`` knows the service types' too

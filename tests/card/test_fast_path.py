@@ -103,3 +103,18 @@ def test_card_language_environments_leave_the_apps_translations_alone(app, login
     assert "我的网格" in coordinator.get("/grid/").text
     coordinator.post("/lang", data={"lang": "en"})
     assert "My grids" in coordinator.get("/grid/").text
+
+
+def test_card_gettext_escapes_its_variables_but_not_the_translation():
+    """The card pages' memoised gettext: the catalogue's text is trusted markup, anything
+    filled into it (a name, an address someone typed) is escaped."""
+    from app.card.rendering import _memo_gettext
+
+    class Catalogue:
+        def gettext(self, string):
+            return {"联系 %(name)s": "Call <b>%(name)s</b>"}.get(string, string)
+
+    gettext = _memo_gettext(Catalogue())
+    assert gettext("联系 %(name)s", name="<script>x</script>") == "Call <b>&lt;script&gt;x&lt;/script&gt;</b>"
+    assert gettext("50%% 以上") == "50% 以上"  # formatted once, like Jinja's newstyle gettext
+    assert gettext("50%% 以上") is gettext("50%% 以上")  # and kept

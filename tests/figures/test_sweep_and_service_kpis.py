@@ -144,6 +144,10 @@ def test_dashboard_shows_the_new_tiles_with_links(swept, booked, login, monkeypa
     assert "/station/appointments/" in text  # each row opens the appointment to record it
     sweep = login("supervisor").get("/station/kpi/sweep/missing").get_data(as_text=True)
     assert "留和路" not in sweep  # town B's
+    # this month (no visit since June): 去走访 opens the sweep page at each dwelling
+    assert f"/grid/sweep?grid={w.grid_a1.id}#sweep-{w.dwelling_a1.id}" in sweep
+    assert f"/grid/sweep?grid={w.grid_a2.id}#sweep-{w.dwelling_a2.id}" in sweep
+    assert login("supervisor").get(f"/grid/sweep?grid={w.grid_a2.id}").status_code == 200
     export = login("supervisor").get(f"/station/kpi/service-{w.checkup.id}/overdue/export.xlsx")
     assert export.status_code == 200 and export.mimetype.endswith("sheet")
     assert login("supervisor").get("/station/kpi/service-999999").status_code == 404
