@@ -6,7 +6,7 @@ PORT   ?= 8000
 WORKERS ?= 2
 export FLASK_APP := wsgi
 
-.PHONY: run test translations extract bench bench-card install install-dev
+.PHONY: run test translations extract bench bench-card install install-dev loadtest loadtest-tools
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ run: install translations instance/config.py
 	$(BIN)/flask init-db
 	$(BIN)/flask seed-demo --if-empty
 	@echo "Anju on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	BIND=127.0.0.1:$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	JOBS_RUNNER=embedded BIND=127.0.0.1:$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
 test: install-dev translations
@@ -52,3 +52,19 @@ bench: install-dev
 
 bench-card: install-dev
 	$(BIN)/python bench/card_page.py
+
+# Locust in an environment of its own (it brings gevent): make loadtest HOST=http://127.0.0.1:8000
+.venv-load/bin/locust: requirements-load.txt
+	$(PYTHON) -m venv .venv-load
+	.venv-load/bin/pip install -q -r requirements-load.txt
+	touch $@
+
+loadtest-tools: .venv-load/bin/locust
+
+HOST ?= http://127.0.0.1:$(PORT)
+USERS ?= 100
+DURATION ?= 10m
+# The county scenario (bench/locustfile.py) against a running server; bench/loadtest.py runs the
+# measured version (its own gunicorn, worker memory) for docs/performance.md.
+loadtest: loadtest-tools
+	.venv-load/bin/locust -f bench/locustfile.py --headless -u $(USERS) -r 2 -t $(DURATION) --host $(HOST) --only-summary

@@ -6,12 +6,13 @@ import click
 
 from .domain.clock import local_today
 from .domain.dates import InvalidMonth, first_of_month, parse_month
+from .domain.workcalendar import is_official
 from .extensions import db
 from .models import Area
-from .services import planning, reminders, service_types
-from .services.context import Actor
-from .services.errors import ValidationFailed
-from .services.sms import UnknownBackend
+from .services.common.context import Actor
+from .services.common.errors import ValidationFailed
+from .services.health import planning, reminders, service_types
+from .services.health.sms import UnknownBackend
 
 
 @click.command("install-service-types")
@@ -45,6 +46,10 @@ def plan_services(month_text: str | None, area_code: str | None) -> None:
     types = [t for t in service_types.all_types() if t.active]
     if not types:
         raise click.ClickException("no active service types: run `flask install-service-types` first")
+    if not is_official(month.year):
+        click.echo(f"Note: the installed holiday calendar has no official arrangement for {month.year} yet: "
+                   "working days skip the statutory holidays only (no 调休); add the year's days at "
+                   "/admin/calendar or upgrade chinesecalendar.")
     with click.progressbar(length=len(types), label=f"planning {month:%Y-%m}") as bar:
         try:
             result = planning.plan_month(Actor.cli(), month, grid_ids=_grid_ids(area_code),

@@ -11,7 +11,7 @@ across all cards, and revocation must take effect at once in every worker.
 What it does:
 
 1. Draws ``--tokens`` cards at random across all present people's cards. The demo's card
-   secrets are not stored, but they are reproducible (``app.services.demo.card_secrets``,
+   secrets are not stored, but they are reproducible (``app.services.demo.county.card_secrets``,
    the seed of ``flask seed-demo``); every drawn token is checked against the database's
    keyed hash, so a SECRET_KEY other than the seeding one is caught here. The tokens go
    to a private temporary file, deleted at the end.
@@ -142,8 +142,8 @@ def draw_tokens(app, seed_value: int, how_many: int, rng: random.Random) -> tupl
     from sqlalchemy import text
 
     from app.extensions import db
-    from app.services import demo
-    from app.services.cards import token_digest
+    from app.services.cards.issuing import token_digest
+    from app.services.demo import county as demo
 
     with app.app_context():
         ids = db.session.scalars(text(
@@ -397,7 +397,7 @@ def revocation_check(app, server: Server, token: str) -> dict:
     from sqlalchemy import text
 
     from app.extensions import db
-    from app.services.cards import token_digest
+    from app.services.cards.issuing import token_digest
 
     path = f"/C/{token}"
     with app.app_context():

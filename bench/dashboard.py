@@ -9,7 +9,7 @@ The database must hold the demo county (``bench/worklist.py`` seeds one) at the 
 schema (``flask db upgrade``). What it does:
 
 1. Demo data the report pages need and an older seed lacks (estimated populations per
-   grid; printed cards and landlords' confirmations as ``services.demo_figures`` makes
+   grid; printed cards and landlords' confirmations as ``services.demo.figures`` makes
    them) is added once, with ``VACUUM ANALYZE`` after.
 2. It empties the figure store and times ``flask refresh-figures --months 13`` (the
    nightly recount) and ``--months 1`` (this month, the few-minutes cron job).
@@ -59,7 +59,7 @@ def prepare(app) -> dict:
 
     from app.extensions import db
     from app.models import Area
-    from app.services import demo_figures
+    from app.services.demo import figures as demo_figures
 
     done = {}
     with app.app_context():
@@ -100,8 +100,8 @@ def prepare(app) -> dict:
 
 def timed_refresh(app, months: int) -> dict:
     from app.extensions import db
-    from app.services import figure_refresh
-    from app.services.measures import Context
+    from app.services.figures import refresh as figure_refresh
+    from app.services.figures.measures import Context
 
     with app.app_context():
         t0 = time.perf_counter()
@@ -174,7 +174,7 @@ def _get(client, url):
 
 
 def pages(app, sql, requests: int, only: str) -> list[dict]:
-    from app.services.demo import PASSWORD
+    from app.services.demo.county import PASSWORD
 
     clients = {u: worklist.login(app, u, PASSWORD)[0] for u in ("admin", "supervisor")}
     wanted = lambda name: not only or any(p.strip() in name for p in only.split(","))  # noqa: E731
@@ -186,7 +186,7 @@ def stale_pages(app, sql, rounds: int) -> list[dict]:
     """The first request after this month's figures went out of date: a township's or a
     county's page shows the stored ones and recounts after the response (timed apart:
     ``response.close()``, which the server calls once the page is sent)."""
-    from app.services.demo import PASSWORD
+    from app.services.demo.county import PASSWORD
 
     out = []
 

@@ -66,8 +66,8 @@ def ledger(app, rows: int, username: str, seed: int) -> bytes:
     from app.extensions import db
     from app.models import Dwelling, User
     from app.services import scope
-    from app.services.demo import GIVEN, SURNAMES
-    from app.services.export import Sheet, write_xlsx
+    from app.services.common.spreadsheet import Sheet, write_xlsx
+    from app.services.demo.county import GIVEN, SURNAMES
 
     rng = random.Random(seed)
     stamp = dt.datetime.now().strftime("%H%M%S%f")
@@ -106,8 +106,8 @@ def one_run(app, data: bytes, username: str) -> dict:
 
     from app.extensions import db
     from app.models import User
-    from app.services import people_import
-    from app.services.context import Actor
+    from app.services.common.context import Actor
+    from app.services.registry import people_import
 
     timings = {}
     with app.test_request_context():
@@ -149,12 +149,10 @@ def one_run(app, data: bytes, username: str) -> dict:
 
 def remove(job) -> tuple[float, int]:
     """Delete the people an import made (arrivals, tenancies, cards cascade)."""
-    from sqlalchemy import delete, func, select
+    from sqlalchemy import delete, func, select, text
 
     from app.extensions import db
     from app.models import Person
-
-    from sqlalchemy import text
 
     t0 = time.perf_counter()
     imported = db.session.scalar(select(func.count()).select_from(Person).where(Person.import_id == job.id))

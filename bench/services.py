@@ -42,8 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.worklist import (count_people, database_parser, git_rev, machine, make_app, reseed,  # noqa: E402
-                            save_results)
+from bench.worklist import count_people, database_parser, git_rev, machine, make_app, reseed, save_results  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -116,16 +115,16 @@ def timed(label: str, call) -> dict:
 
 
 def _plan(app, month: dt.date, today: dt.date):
-    from app.services import planning
-    from app.services.context import Actor
+    from app.services.common.context import Actor
+    from app.services.health import planning
     with app.app_context():
         r = planning.plan_month(Actor.cli(), month, today=today)
         return {"created": r.total_created, "missed": r.missed, "cancelled": r.total_cancelled}
 
 
 def _send(app, now: dt.datetime):
-    from app.services import reminders
-    from app.services.context import Actor
+    from app.services.common.context import Actor
+    from app.services.health import reminders
     with app.app_context():
         r = reminders.run(Actor.cli(), now=now, seconds=reminders.RUN_SECONDS)  # as the command does
         s = r.sending
@@ -245,8 +244,9 @@ def main(argv=None) -> int:
     from flask_migrate import upgrade
     from sqlalchemy.engine import make_url
 
-    from app.services import service_types, settings
-    from app.services.context import Actor
+    from app.services.admin import settings
+    from app.services.common.context import Actor
+    from app.services.health import service_types
 
     args = parse_args(argv)
     os.environ.pop("DATABASE_URL", None)

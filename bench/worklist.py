@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/anju_bench"
 WARMUP = 10
 PAGE_BUDGET = 50 * 1024
-TOTAL_RE = re.compile(r"(?:共 |：)(\d+) 人")
+TOTAL_RE = re.compile(r"(?:共 |：)(约 )?([\d,]+) (?:人|条)")
 
 
 def database_parser(doc: str) -> argparse.ArgumentParser:
@@ -74,6 +74,10 @@ def parse_args(argv=None):
                    help="run only scenarios whose name contains one of these comma-separated texts")
     p.add_argument("--warmup", type=int, default=WARMUP, help="unmeasured requests first (default %(default)s)")
     p.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))
+    p.add_argument("--gunicorn", action="store_true",
+                   help="send the requests over HTTP to a gunicorn of the project's settings (2 workers) "
+                        "started for the run, instead of Flask's test client")
+    p.add_argument("--port", type=int, default=8105, help="gunicorn's port with --gunicorn (default %(default)s)")
     return p.parse_args(argv)
 
 
@@ -102,7 +106,7 @@ def reseed(app, persons: int, seed_value: int) -> dict:
     from sqlalchemy import text
 
     from app.extensions import db
-    from app.services import demo
+    from app.services.demo import county as demo
 
     timings = {}
     with app.app_context():
@@ -135,6 +139,15 @@ def reseed(app, persons: int, seed_value: int) -> dict:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
         timings["vacuum_analyze_s"] = time.perf_counter() - t0
+
+        # What cron's `flask refresh-figures` keeps filled on a deployment: the report pages'
+        # figures, which the work list's counts of a township or the county read.
+        from app.services.figures import refresh as figure_refresh
+        from app.services.figures.measures import Context
+        t0 = time.perf_counter()
+        figure_refresh.run(None, 1, Context.at())
+        db.session.commit()
+        timings["figures_s"] = time.perf_counter() - t0
     timings.update(persons=result["persons"], dwellings=result["dwellings"], grids=result["grids"])
     return timings
 
@@ -187,6 +200,10 @@ def sample_queries(app, rng: random.Random) -> dict[str, list[str]]:
         # the first character is the surname: 张, 王, 李 …
         "name prefix (1 char)": pick([r.name[0] for r in rows]),
         "name (2 chars)": pick([r.name[:2] for r in rows if len(r.name) >= 2]),
+        # any part of a name: the given name, as coordinators search as often (伟, 文娜 …)
+        "given name (1 char)": pick([r.name[-1] for r in rows if len(r.name) >= 2]),
+        "given name (2 chars)": pick([r.name[-2:] for r in rows if len(r.name) >= 3]),
+        "name (3 chars)": pick([r.name for r in rows if len(r.name) == 3]),
         "ID prefix (10 digits)": pick([r.id_number[:10] for r in rows if r.id_number]),
         "phone last 4": pick([r.phone[-4:] for r in rows if r.phone]),
         # a road name plus the first digit of the number, e.g. "文一路1"
@@ -199,8 +216,60 @@ def sample_queries(app, rng: random.Random) -> dict[str, list[str]]:
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 
 
+class HttpClient:
+    """What the scenarios use of Flask's test client (get, post, the response's status and
+    text), over HTTP to a running server, with its cookies."""
+
+    def __init__(self, base: str):
+        import requests
+
+        self.base, self.http = base, requests.Session()
+
+    def get(self, url, headers=None):
+        return _HttpResponse(self.http.get(self.base + url, headers=headers, allow_redirects=False))
+
+    def post(self, url, data=None, headers=None):
+        return _HttpResponse(self.http.post(self.base + url, data=data, headers=headers, allow_redirects=False))
+
+
+class _HttpResponse:
+    def __init__(self, r):
+        self.status_code, self.data = r.status_code, r.content
+
+    def get_data(self, as_text=False):
+        return self.data.decode() if as_text else self.data
+
+    def close(self):
+        pass
+
+
+# The client a run uses: Flask's test client (in process), or HttpClient (--gunicorn).
+CLIENT = None
+
+
+def new_client(app):
+    return CLIENT() if CLIENT else app.test_client()
+
+
+def start_gunicorn(database_url: str, port: int):
+    """gunicorn with the project's settings (gunicorn.conf.py, 2 workers) on ``port``."""
+    env = {**os.environ, "DATABASE_URL": database_url, "BIND": f"127.0.0.1:{port}", "WORKERS": "2",
+           "ACCESS_LOG": "/dev/null", "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret")}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+                              cwd=ROOT, env=env)
+    import requests
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
 def login(app, username: str, password: str):
-    client = app.test_client()
+    client = new_client(app)
     page = client.get("/auth/login").data.decode()
     m = CSRF_RE.search(page)
     token = m.group(1) or m.group(2)
@@ -257,20 +326,72 @@ def run(name: str, requests: int, call, sql: SqlClock) -> dict:
             raise SystemExit(f"{name}: HTTP {r.status_code}")
         m = TOTAL_RE.search(r.get_data(as_text=True))
         if m:
-            matches.add(int(m.group(1)))
+            matches.add((m.group(1) or "") + m.group(2))
     times.sort()
     row = {"scenario": name, "n": requests, "p50": statistics.median(times), "p95": percentile(times, 95),
            "max": times[-1], "mean": statistics.fmean(times), "sql_p50": statistics.median(sql_times),
            "statements": statistics.median(statements),
-           "matches": f"{min(matches):,}–{max(matches):,}" if len(matches) > 1 else
-                      (f"{matches.pop():,}" if matches else "")}
+           "matches": _matches(matches)}
     print(f"  {name:<52} p50 {row['p50']:7.2f}  p95 {row['p95']:7.2f}  max {row['max']:7.2f} ms"
           f"  (SQL {row['sql_p50']:.1f} ms, {row['statements']:.0f} statements)  {row['matches']}", flush=True)
     return row
 
 
+def _matches(seen: set[str]) -> str:
+    """The totals the pages showed: a range of exact ones, estimates ("约 77,000") as they are."""
+    exact = sorted(int(m.replace(",", "")) for m in seen if not m.startswith("约"))
+    about = sorted(m for m in seen if m.startswith("约"))
+    shown = [f"{exact[0]:,}–{exact[-1]:,}" if len(exact) > 1 else f"{exact[0]:,}"] if exact else []
+    return ", ".join(shown + about)
+
+
+NEXT_RE = re.compile(r'<a href="([^"]+)" rel="next">')
+
+
+def walk(client, url: str, pages: int) -> str:
+    """The URL of page ``pages`` of a list, following its next links from ``url``."""
+    import html
+    for _ in range(pages - 1):
+        m = NEXT_RE.search(client.get(url).get_data(as_text=True))
+        if not m:
+            break
+        url = html.unescape(m.group(1))
+    return url
+
+
+def cursors(app, username: str, pages: list[int], per_page: int = 20) -> list[int]:
+    """The id of the last person of each of ``pages`` of the user's work list (present people,
+    name order): ``?after=`` it opens the next page, as its link would."""
+    from app.extensions import db
+    from app.models import Person, User
+    from app.services.registry import search
+    out = []
+    with app.test_request_context():
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        stmt = search.filtered(user, status="present").with_only_columns(Person.id).order_by(Person.name, Person.id)
+        for k in pages:
+            row = db.session.scalar(stmt.offset(k * per_page - 1).limit(1))
+            if row:
+                out.append(row)
+    return out
+
+
+# County lists (the admin's): figure, quality and appointment lists, first and 50th page.
+COUNTY_LISTS = [
+    ("KPI list, everyone on record", "/station/kpi/registration/counted"),
+    ("KPI list, people without a valid card", "/station/kpi/cards/missing"),
+    ("KPI list, dwellings not visited this month", "/station/kpi/sweep/missing"),
+    ("quality list, not visited for 3 months", "/station/quality/not_visited"),
+    ("quality list, household place not down to the township", "/station/quality/hukou_not_township"),
+    ("appointments, overdue", "/station/appointments?view=overdue"),
+    ("appointments, this week", "/station/appointments?view=week"),
+    ("audit log", "/admin/audit"),
+    ("rental ledger", "/grid/ledger"),
+]
+
+
 def scenarios(app, queries: dict, requests: int, only: str) -> list[dict]:
-    from app.services.demo import PASSWORD
+    from app.services.demo.county import PASSWORD
 
     rows = []
     clients = {u: login(app, u, PASSWORD) for u in ("coordinator", "supervisor", "admin")}
@@ -288,14 +409,15 @@ def scenarios(app, queries: dict, requests: int, only: str) -> list[dict]:
         name = f"{user}: work list GET /grid/"
         if wanted(name):
             rows.append(run(name, requests, lambda i: client.get("/grid/"), sql))
-        name = f"{user}: work list GET /grid/?page=K"
+        name = f"{user}: work list GET /grid/?after=… (page K)"
         if wanted(name):
-            # the coordinator has ~45 pages, the supervisor thousands: walk through them
+            # the coordinator has ~45 pages, the supervisor thousands: the link to page K
             pages = [2, 3, 5, 10, 20, 30, 40, 45] if user == "coordinator" else [2, 10, 50, 200, 1000, 3000]
-            rows.append(run(name, requests, lambda i: client.get(f"/grid/?page={pages[i % len(pages)]}"), sql))
+            after = cursors(app, user, [k - 1 for k in pages])
+            rows.append(run(name, requests, lambda i: client.get(f"/grid/?after={after[i % len(after)]}"), sql))
 
-    for kind in ("name prefix (1 char)", "name (2 chars)", "ID prefix (10 digits)", "phone last 4",
-                 "address fragment"):
+    for kind in ("name prefix (1 char)", "name (2 chars)", "given name (1 char)", "given name (2 chars)",
+                 "name (3 chars)", "ID prefix (10 digits)", "phone last 4", "address fragment"):
         values = queries[kind]
         for user in ("coordinator", "supervisor", "admin"):
             name = f"{user}: search {kind}"
@@ -306,6 +428,16 @@ def scenarios(app, queries: dict, requests: int, only: str) -> list[dict]:
             rows.append(run(name, requests, lambda i: client.post(
                 "/grid/", data={"q": values[i % len(values)]}, headers=headers), sql))
             clear_search(client, csrf)
+
+    client, _ = clients["admin"]
+    for label, url in COUNTY_LISTS:
+        name = f"admin: county {label}, first page"
+        if wanted(name):
+            rows.append(run(name, requests, lambda i: client.get(url), sql))
+        name = f"admin: county {label}, 50th page"
+        if wanted(name):
+            deep = walk(client, url, 50)
+            rows.append(run(name, requests, lambda i: client.get(deep), sql))
 
     name = "reference: GET /healthz (loads the user, SELECT 1)"
     if wanted(name):
@@ -324,11 +456,11 @@ def page_weight(app) -> dict:
     """The coordinator's first page load: the HTML of /grid/ and the CSS and JS it links
     (what the 50 KB budget counts), and, apart, what a first visit fetches after the page
     has loaded: icons, manifest, and the service worker with the shell it caches."""
-    from app.services.demo import PASSWORD
+    from app.services.demo.county import PASSWORD
 
     client, _ = login(app, "coordinator", PASSWORD)
 
-    def fetch(url):
+    def fetch(url):  # noqa: E306
         r = client.get(url)
         body = r.data
         r.close()
@@ -403,8 +535,10 @@ def markdown(report: dict) -> str:
             f"{report['measure_s']:.0f} s in all; load average (1/5/15 min) before "
             f"{'/'.join(f'{x:.1f}' for x in report['load_before'])}, after "
             f"{'/'.join(f'{x:.1f}' for x in report['load_after'])}",
-            "- Server time = wall time around the Flask test client's get/post (in-process WSGI call: "
-            "no network, no gzip)", ""]
+            ("- Server time = wall time of the HTTP request to " + report["server"] + " (SQL not measured: "
+             "another process)" if report.get("server") else
+             "- Server time = wall time around the Flask test client's get/post (in-process WSGI call: "
+             "no network, no gzip)"), ""]
     if report.get("seeding"):
         t = report["seeding"]
         out += [f"- Seeding: schema {t['schema_s']:.1f} s, seed {t['seed_s']:.1f} s "
@@ -454,11 +588,23 @@ def main(argv=None) -> int:
     print(f"{report['shape']['people']:,} people; measuring {args.requests} requests per scenario", flush=True)
 
     queries = sample_queries(app, random.Random(args.seed))
+    global CLIENT
+    server = None
+    if args.gunicorn:
+        server = start_gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], args.port)
+        CLIENT = lambda: HttpClient(f"http://127.0.0.1:{args.port}")  # noqa: E731
+        report["server"] = "gunicorn (gunicorn.conf.py, 2 sync workers), HTTP on 127.0.0.1"
     # No app context around the requests: each request gets its own, as in production
     # (the SQLAlchemy session is removed at the end of each one).
     report["load_before"] = os.getloadavg()
     t0 = time.perf_counter()
-    report["rows"] = scenarios(app, queries, args.requests, args.only)
+    try:
+        report["rows"] = scenarios(app, queries, args.requests, args.only)
+    finally:
+        if server:
+            server.terminate()
+            server.wait()
+            CLIENT = None
     report["measure_s"] = time.perf_counter() - t0
     report["load_after"] = os.getloadavg()
     report["weight"] = page_weight(app)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -17,6 +20,12 @@ from app.config import TestConfig
 from app.domain.idcard import make_id_number
 from app.extensions import db
 from app.models import Area, Dwelling, Landlord, Person, User
+
+# Property tests and fuzzers: no per-example deadline (the machine is shared, timings wander);
+# HYPOTHESIS_PROFILE=thorough for ten times the examples.
+settings.register_profile("ci", deadline=None, max_examples=100)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PASSWORD = "correct-horse-9"
 # Hashed once: the default scrypt costs ~50 ms and every test makes several users.
@@ -73,12 +82,21 @@ def _clean():
     # The test's own session must not hold locks that TRUNCATE waits for (PostgreSQL).
     db.session.rollback()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for t in tables:
-                conn.execute(text(f'DELETE FROM "{t}"'))
+    for attempt in range(1, 6):
+        try:
+            with db.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+                else:
+                    for t in tables:
+                        conn.execute(text(f'DELETE FROM "{t}"'))
+            return
+        except OperationalError:
+            # A browser test's live server may still be answering a page's last background
+            # request: PostgreSQL can pick the TRUNCATE as a deadlock's victim. Once more.
+            if attempt == 5:
+                raise
+            time.sleep(0.5 * attempt)
 
 
 @pytest.fixture
@@ -190,8 +208,44 @@ def make_valid_id(born=dt.date(1992, 3, 4), seq=123, region="110101") -> str:
 def services(world):
     """The shipped service types installed (``flask install-service-types``): code → type."""
     from app.models import ServiceType
-    from app.services import service_types
-    from app.services.context import Actor
+    from app.services.common.context import Actor
+    from app.services.health import service_types
 
     service_types.install_defaults(Actor.cli())
     return {t.code: t for t in db.session.scalars(db.select(ServiceType))}
+
+
+@pytest.fixture
+def api_token(world):
+    """``api_token(access="read", areas=None, full_id_numbers=False)``: the headers of a new
+    integration token for the JSON API (township A by default)."""
+    from app.services.common.context import Actor
+    from app.services.integration import tokens
+
+    def make(access="read", areas=None, full_id_numbers=False, name="卫健系统"):
+        _token, secret = tokens.create(Actor.cli(), name=name, access=access,
+                                       area_ids=[a.id for a in areas or [world.town_a]],
+                                       full_id_numbers=full_id_numbers)
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+@pytest.fixture
+def app_with(app):
+    """``app_with(**settings)``: another app on the test database with these settings
+    (e.g. behind a proxy, with Redis); its connections are closed at the end."""
+    made = []
+
+    def make(**settings):
+        config = type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                                 **settings})
+        other = create_app(config)
+        other.test_client_class = app.test_client_class
+        made.append(other)
+        return other
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Area, AuditLog, Person, User
-from app.services import demo
+from app.services.demo import county as demo
 
 
 def test_seed_demo_builds_the_demo_county(app, ctx):

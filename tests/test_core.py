@@ -40,6 +40,16 @@ def test_switch_to_english_and_back(login, world):
     assert "我的网格" in c.get("/grid/").data.decode()
 
 
+def test_a_late_answer_with_the_old_session_does_not_switch_the_language_back(login, world):
+    """The choice is a cookie of its own: a background request sent before the switch and
+    answered after it sets the session cookie it started with."""
+    c = login("coordinator")
+    before = c.get_cookie("session").value
+    c.post("/lang", data={"lang": "en", "next": "/grid/"})
+    c.set_cookie("session", before)  # the late answer
+    assert "My grids" in c.get("/grid/").data.decode()
+
+
 def test_language_switch_never_redirects_offsite(client):
     r = client.post("/lang", data={"lang": "en", "next": "https://evil.example/"})
     assert r.headers["Location"] == "/"
@@ -79,3 +89,11 @@ def test_csrf_is_enforced_on_forms_and_htmx(csrf_app, world):
     r = c.post("/grid/people/check-id", data={"id_number": "1"},
                headers={"HX-Request": "true", "X-CSRFToken": header_token})
     assert r.status_code == 200
+
+
+def test_office_hours_keep_each_time_range_on_one_line():
+    from app.core.templating import unbroken_times
+    html = str(unbroken_times("周一至周五 8:30–12:00，13:30 至 17:00 <b>"))
+    assert html == ('周一至周五 <span class="nowrap">8:30–12:00</span>，<span class="nowrap">13:30 至 17:00</span>'
+                    " &lt;b&gt;")
+    assert str(unbroken_times(None)) == ""

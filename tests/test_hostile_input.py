@@ -40,3 +40,12 @@ def test_huge_ids_in_urls_are_404(login, world):
     for url in ("/grid/people/99999999999999999999", "/grid/dwellings/99999999999999999999",
                 "/admin/users/99999999999999999999", "/admin/areas/99999999999999999999"):
         assert c.get(url).status_code == 404, url
+
+
+def test_json_bodies_to_forms_are_refused(login, world):
+    """Found by the form fuzzer: Flask-WTF read a JSON body as the form, and a number in a
+    text field (``{"id_number": 1e999}``) raised AttributeError deep in a field."""
+    c = login("coordinator")
+    for url in ("/grid/people/new", "/grid/transfers", f"/grid/people/{world.person().id}/edit"):
+        r = c.post(url, data=b'{"name": "\\u0000", "id_number": 1e999}', content_type="application/json")
+        assert r.status_code == 415 and "请通过页面上的表单提交" in r.data.decode(), url

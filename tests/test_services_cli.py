@@ -8,8 +8,8 @@ from app.domain import dates
 from app.domain.clock import local_today
 from app.extensions import db
 from app.models import Appointment, Relation, ServiceType, SmsMessage
-from app.services import settings
-from app.services.context import Actor
+from app.services.admin import settings
+from app.services.common.context import Actor
 
 MONTH = f"{dates.first_of_month(local_today()):%Y-%m}"
 
@@ -107,3 +107,25 @@ def test_the_demo_has_services_to_show(app, ctx):
                                                            Appointment.due_on < local_today()))
     assert overdue > 0
     assert db.session.scalar(select(func.count(Relation.id))) > 0  # children linked to mothers
+
+
+def test_the_demos_children_are_vaccinated_a_visit_at_a_time(app, ctx):
+    """Regression: a demo child had 19 doses on one day, another 14 visits on 14 December days."""
+    from app.domain import schedules
+    from app.models import ServiceType
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--persons", "400", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    t = db.session.scalars(select(ServiceType).where(ServiceType.code == "child_immunisation")).one()
+    doses = {d.code: d for d in schedules.Cadence.from_json(t.cadence).doses}
+    visits: dict = {}
+    for person_id, slot, on in db.session.execute(select(Appointment.person_id, Appointment.slot, Appointment.due_on)
+                                                  .where(Appointment.service_type_id == t.id,
+                                                         Appointment.status.in_(("planned", "done")))):
+        visits.setdefault(person_id, {}).setdefault(on, []).append(doses[slot])
+    assert visits
+    for person_id, days in visits.items():
+        for day, given in days.items():
+            assert len({d.vaccine for d in given}) == len(given), (person_id, day, given)
+            assert sum(not d.oral for d in given) <= 3, (person_id, day, given)
+        month = sorted(d for d in days if d.month == local_today().month and d.year == local_today().year)
+        assert len(month) <= 2, (person_id, month)

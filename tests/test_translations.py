@@ -6,6 +6,7 @@ gives the English. When one of these tests fails after you add or change a strin
 """
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -103,3 +104,111 @@ def test_catalog_is_up_to_date_with_the_code(extracted_ids):
         "strings in the code but not in messages.po (run `make extract`, then translate them):\n  "
         + "\n  ".join(f"{msgid!r} ({', '.join(extracted_ids[msgid][:3])})" for msgid in missing)
     )
+
+
+# -- Messages the code shows without marking them ----------------------------------------------
+# A Chinese literal where a message is made — raised, put on a form's errors, flashed, appended
+# to a list of problems, returned by a rule — must be marked (N_, _, gettext, _l …) so that it
+# is extracted and translated at the edge (``web.tr``); otherwise the English UI shows Chinese.
+# Exempt, with the reason: ``(path, the literal's start)``.
+NOT_UI_TEXT = {
+    ("app/domain/reminders.py", "【"): "the text message itself, Chinese for the people it goes to",
+    ("app/services/health/reminders.py", "安居"): "the default SMS signature",
+    ("app/domain/ledger_values.py", "族"): "reading a ledger: 汉 → 汉族",
+    ("app/services/registry/people_import.py", "台账导入"): "the note stored with an imported arrival (data)",
+    ("app/station/imports.py", "台账"): "the sample ledger's worksheet name (data like its rows)",
+}
+NOT_UI_FOLDERS = ("app/services/demo/",)  # the made-up county: names, addresses, notes
+MARKERS = {"N_", "_", "gettext", "ngettext", "lazy_gettext", "lazy_ngettext", "_l", "pgettext"}
+MESSAGE_CALLS = {"ValidationFailed", "Message", "flash", "append", "ValidationError"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _call_name(func) -> str | None:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+
+
+def _literal_text(node) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):  # an f-string cannot be translated at all
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    return None
+
+
+def _unmarked_in(expr):
+    if isinstance(expr, ast.Call) and _call_name(expr.func) in MARKERS:
+        return
+    text = _literal_text(expr)
+    if text is not None:
+        if CJK.search(text):
+            yield expr, text
+        return
+    for child in ast.iter_child_nodes(expr):
+        yield from _unmarked_in(child)
+
+
+def _message_places(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            yield node.exc
+        elif isinstance(node, ast.Return) and node.value is not None:
+            yield node.value
+        elif isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id in ("errors", "problems")
+                for t in node.targets):
+            yield node.value
+        elif isinstance(node, ast.Call) and _call_name(node.func) in MESSAGE_CALLS:
+            yield from node.args
+            yield from (k.value for k in node.keywords)
+
+
+def unmarked_messages(root: Path) -> list[str]:
+    found = set()
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
+        if rel.startswith(NOT_UI_FOLDERS):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for place in _message_places(tree):
+            for node, text in _unmarked_in(place):
+                if not any(rel == p and text.startswith(start) for p, start in NOT_UI_TEXT):
+                    found.add(f"{rel}:{node.lineno}: {text[:40]!r}")
+    return sorted(found)
+
+
+def test_messages_made_in_the_code_are_marked_for_translation():
+    unmarked = unmarked_messages(ROOT / "app")
+    assert not unmarked, ("Chinese messages not marked for translation (wrap them in N_() — or _() in a "
+                          "view — then `make extract`):\n  " + "\n  ".join(unmarked))
+
+
+def test_the_unmarked_message_finder_finds_them(tmp_path):
+    """Guards the test above against passing vacuously."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        'def f(x):\n'
+        '    errors = {}\n'
+        '    errors["a"] = "请填写"\n'
+        '    if x:\n'
+        '        raise ValidationFailed({"b": f"至少 {x} 位"})\n'
+        '    flash(N_("已保存"))\n'
+        '    return "未知"\n', encoding="utf-8")
+    found = [line.split(": ", 1)[1] for line in unmarked_messages(tmp_path)]
+    assert found == ["'请填写'", "'至少  位'", "'未知'"]
+
+
+TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def unmarked_template_text(text: str) -> list[str]:
+    return [line.strip() for line in TEMPLATE_TAG.sub("", text).splitlines() if CJK.search(line)]
+
+
+def test_template_text_is_marked_for_translation():
+    """Chinese text written straight into a template (outside ``{{ _("…") }}``) stays Chinese in English."""
+    assert unmarked_template_text('<p>{{ _("已保存") }}</p>\n<p>未保存 {{ n }}</p>{# 注释 #}') == ["<p>未保存 </p>"]
+    unmarked = [f"{path.relative_to(ROOT)}: {line[:60]!r}"
+                for path in sorted((ROOT / "app" / "templates").rglob("*.html"))
+                for line in unmarked_template_text(path.read_text(encoding="utf-8"))]
+    assert not unmarked, "Chinese template text outside _():\n  " + "\n  ".join(unmarked)

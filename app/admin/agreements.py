@@ -8,10 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..grid.helpers import apply_errors
-from ..services import agreements as service
-from ..services.errors import ValidationFailed
+from ..services.common.errors import ValidationFailed
+from ..services.rental import agreements as service
 from ..web import actor, render, roles_required
+from ..web.forms import apply_errors
 from . import bp
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 
-from ..grid.helpers import apply_errors
+from ..services.common.errors import StaleEdit, ValidationFailed
+from ..services.health import service_types
 from ..station.helpers import form_version
-from ..services import service_types
-from ..services.errors import StaleEdit, ValidationFailed
 from ..web import actor, render, roles_required
+from ..web.forms import apply_errors
 from . import bp
 from .service_type_forms import ServiceTypeForm
 

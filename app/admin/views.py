@@ -4,14 +4,17 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from sqlalchemy import select
 
+from ..domain import settings as setting_rules
+from ..domain.clock import utcnow
 from ..extensions import db
 from ..models import Area, AreaLevel, User
-from ..domain import settings as setting_rules
-from ..services import accounts, areas as area_service, audit_log
-from ..services import settings as settings_service
-from ..services.errors import NotFound, ValidationFailed
+from ..services.admin import accounts
+from ..services.admin import areas as area_service
+from ..services.admin import settings as settings_service
+from ..services.common.errors import NotFound, ValidationFailed
 from ..web import actor, int_arg, render, roles_required, tr
-from ..grid.helpers import apply_errors
+from ..web.forms import apply_errors, flash_refusal
+from ..web.lists import grid_choices
 from . import bp
 from .forms import AreaForm, ResetPasswordForm, UserForm
 
@@ -23,7 +26,7 @@ def _area_label(a: Area) -> str:
 def _scope_choices(form: UserForm) -> None:
     tree = area_service.tree()
     form.area_id.choices = [("", "—")] + [(a.id, _area_label(a)) for a in tree if a.level == AreaLevel.TOWNSHIP.value]
-    form.grid_ids.choices = [(a.id, a.label) for a in tree if a.is_grid]
+    form.grid_ids.choices = grid_choices([a for a in tree if a.is_grid])
 
 
 @bp.get("/")
@@ -36,7 +39,7 @@ def index():
 @roles_required("admin")
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render("admin/users.html", users=rows)
+    return render("admin/users.html", users=rows, now=utcnow())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -89,7 +92,16 @@ def set_active(user_id: int):
     try:
         accounts.set_active(actor(), user_id, request.form.get("active") == "1")
     except ValidationFailed as exc:
-        flash(next(iter(exc.errors.values())), "error")
+        flash_refusal(exc)
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@roles_required("admin")
+def unlock_user(user_id: int):
+    """A locked account signs in again at once (the person called the station)."""
+    accounts.unlock(actor(), user_id)
+    flash(gettext("已解除锁定"), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -141,16 +153,6 @@ def area_form(area_id: int | None = None):
             flash(gettext("已保存"), "success")
             return redirect(url_for("admin.areas"))
     return render("admin/area_form.html", form=form, area=area)
-
-
-@bp.get("/audit")
-@roles_required("admin")
-def audit():
-    filters = {k: request.args.get(k, "").strip() for k in ("entity", "action", "user")}
-    page = audit_log.search(entity=filters["entity"], action=filters["action"], username=filters["user"],
-                            entity_id=int_arg("entity_id"), page=int_arg("page", 1) or 1)
-    return render("admin/audit.html", block="results", page=page, filters=filters,
-                  page_url=lambda n: url_for("admin.audit", page=n, **{k: v for k, v in filters.items() if v}))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -2,14 +2,14 @@
 
 Scanning a card's QR code is the busiest request of the app, and the plainest: a GET of
 ``/C/<token>`` from a phone with no session. For exactly that request this WSGI
-middleware reads the card (one prepared query, ``services.card_page``) and writes the
+middleware reads the card (one prepared query, ``services.cards.page``) and writes the
 page from the same template and renderer as the Flask view (``rendering``), without
 Flask's request handling around it: no request context, session, login manager, rate
 limiter or hooks, none of which the public page uses (DESIGN §6 asks it for 45 % of
 the throughput of a bare Flask "hello", measured in docs/performance.md).
 
 Everything else goes to Flask as usual, which answers it the same way: any other method
-or path, a query string, a session cookie (an unlocked card or a chosen language), a
+or path, a query string, a session cookie (an unlocked card) or a language cookie, a
 card that is unknown, revoked or whose holder left (404/410 pages), and any error here.
 """
 from __future__ import annotations
@@ -21,8 +21,11 @@ from flask import Flask
 
 from ..core.headers import SECURITY_HEADERS
 from ..domain import cards as rules
-from ..services import card_page
-from ..services.cards import card_key
+from ..i18n import LANG_COOKIE
+from ..services.cards import page as card_page
+from ..serving.compression import compress_body
+from ..services.cards.issuing import card_key
+from . import rate
 from .rendering import card_templates
 
 log = logging.getLogger(__name__)
@@ -34,13 +37,15 @@ PUBLIC_PAGE_HEADERS = (
     ("X-Robots-Tag", "noindex, nofollow"),
     ("Cache-Control", "private, no-cache"),  # the service worker may keep it as an offline copy
     ("X-Card-Offline", "1"),
-    ("Vary", "Cookie"),  # with a session the same URL may show the unlocked page
+    # With a session the same URL may show the unlocked page; the body is compressed as asked.
+    ("Vary", "Cookie, Accept-Encoding"),
 )
 
 
 def public_page_context(key: str, view) -> dict:
     """What the card page template needs for the public (not unlocked) state."""
-    return dict(key=key, v=view, unlocked=False, locked_until=None, unlock_errors=(), unlock_value="")
+    return dict(key=key, v=view, unlocked=False, locked_until=None, unlock_errors=(), unlock_value="",
+                unlock_tries=rules.UNLOCK_MAX_FAILURES, unlock_minutes=int(rules.UNLOCK_WINDOW.total_seconds() // 60))
 
 
 class PublicCardPage:
@@ -49,17 +54,27 @@ class PublicCardPage:
         self.flask = app.wsgi_app
         self.templates = card_templates(app)
         self.language = app.config["BABEL_DEFAULT_LOCALE"]
-        self.session_cookie = app.config["SESSION_COOKIE_NAME"] + "="
+        # a session (an unlocked card) or a chosen language: Flask answers
+        self.own_cookies = re.compile(r"(?:^|;)\s*(?:%s|%s)=" % (re.escape(app.config["SESSION_COOKIE_NAME"]),
+                                                                 re.escape(LANG_COOKIE)))
+        self.compress = app.config.get("COMPRESS_HTML", True)  # as Flask-Compress does for the view
         self._key: bytes | None = None
+        self.rate = rate.of(app)
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and not environ.get("QUERY_STRING") \
-                and self.session_cookie not in environ.get("HTTP_COOKIE", ""):
+                and not self.own_cookies.search(environ.get("HTTP_COOKIE", "")):
             match = CARD_PATH.fullmatch(environ.get("PATH_INFO", ""))
+            if match and not self.rate.allowed(environ):  # Flask answers with its 429 page
+                return self.flask(environ, start_response)
             body = match and self._page(match.group(1), environ)
             if body:
-                headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))),
-                           *PUBLIC_PAGE_HEADERS, *SECURITY_HEADERS]
+                headers = [("Content-Type", "text/html; charset=utf-8")]
+                if self.compress:
+                    body, encoding = compress_body(body, environ.get("HTTP_ACCEPT_ENCODING", ""))
+                    if encoding:
+                        headers.append(("Content-Encoding", encoding))
+                headers += [("Content-Length", str(len(body))), *PUBLIC_PAGE_HEADERS, *SECURITY_HEADERS]
                 start_response("200 OK", headers)
                 return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
         return self.flask(environ, start_response)

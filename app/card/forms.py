@@ -6,7 +6,9 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..core.templating import choice_options
 from ..domain import choices
 from ..domain.clock import local_today
-from ..grid.forms import valid_mobile
+from ..domain.events import event_date_problem
+from ..web import tr
+from ..web.forms import valid_mobile
 
 
 class CodeForm(FlaskForm):
@@ -26,18 +28,25 @@ class UnlockForm(FlaskForm):
                                    "inputmode": "text"})
 
 
-def not_in_future(form, field):
-    if field.data and field.data > local_today():
-        raise ValidationError(_l("日期不能在未来"))
+class _DatedReport(FlaskForm):
+    """A move or a departure on a date, checked by the rule the reviewer's acceptance
+    applies (``domain.events``; the service checks it again) so that every error shows at once."""
+
+    arrived_on = None  # the person's arrival here, set by the view
+
+    def validate_on(self, field):
+        problem = field.data and event_date_problem(field.data, local_today(), arrived_on=self.arrived_on)
+        if problem:
+            raise ValidationError(tr(problem))
 
 
-class AddressReportForm(FlaskForm):
+class AddressReportForm(_DatedReport):
     address = StringField(_l("新住址"), validators=[DataRequired(_l("请填写新住址")), Length(max=200)])
-    on = DateField(_l("搬入日期"), validators=[DataRequired(_l("请填写日期")), not_in_future])
+    on = DateField(_l("搬入日期"), validators=[DataRequired(_l("请填写日期"))])
     phone = StringField(_l("手机号码（如有变化）"), validators=[Optional(), valid_mobile], render_kw={"inputmode": "tel"})
 
 
-class DepartureReportForm(FlaskForm):
+class DepartureReportForm(_DatedReport):
     on = DateField(_l("离开日期"), validators=[DataRequired(_l("请填写日期"))])
     destination = StringField(_l("去向"), validators=[DataRequired(_l("请填写去向")), Length(max=200)])
     reason = SelectField(_l("原因"), choices=[], validators=[DataRequired(_l("请选择原因"))])

@@ -23,6 +23,8 @@ from flask_babel import force_locale, get_translations
 from jinja2 import Environment
 from markupsafe import Markup
 
+from ..serving.static_files import static_name
+
 
 class CardTemplates:
     def __init__(self, app: Flask):
@@ -61,7 +63,7 @@ class CardTemplates:
             if endpoint == "static":  # the same few files on every page
                 filename = values.get("filename", "")
                 if filename not in static:
-                    static[filename] = adapter.build(endpoint, values)
+                    static[filename] = adapter.build(endpoint, {**values, "filename": static_name(app, filename)})
                 return static[filename]
             return adapter.build(endpoint, values)
 

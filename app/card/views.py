@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import time
 
-from flask import (abort, current_app, flash, get_flashed_messages, make_response, redirect, request, session,
-                   url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_time, gettext
 
 from ..domain import cards as rules
-from ..domain.clock import to_local
+from ..domain.clock import minutes_until, to_local
 from ..extensions import csrf, db, limiter
 from ..i18n import select_locale
 from ..models import Card
-from ..services import appointments, card_page, cards
-from ..services.errors import ValidationFailed
+from ..services.cards import issuing as cards
+from ..services.cards import page as card_page
+from ..services.common.errors import ValidationFailed
+from ..services.health import appointments
 from ..web import tr
+from ..web.forms import apply_errors, own_ids
 from . import bp
+from . import rate as card_rate
 from .fast_path import PUBLIC_PAGE_HEADERS, public_page_context
 from .forms import REPORT_FORMS, CodeForm, UnlockForm
 from .rendering import card_templates
@@ -52,8 +65,16 @@ def _render(template: str, **context) -> str:
 
 @limiter.request_filter
 def _reading_a_card() -> bool:
-    """Reading a card has no rate limit (unlocking it and entering a code have theirs)."""
+    """Reading a card is limited by ``rate`` (with the fast path), not by the limiter's
+    defaults (unlocking it and entering a code have theirs)."""
     return request.endpoint in ("card.page", "card.page_upper") and request.method in ("GET", "HEAD")
+
+
+@bp.before_request
+def _card_page_rate():
+    if request.endpoint in ("card.page", "card.page_upper") and request.method in ("GET", "HEAD") \
+            and not card_rate.of(current_app).allowed(request.environ):
+        abort(429)
 
 
 def _unlocked(view) -> bool:
@@ -73,7 +94,8 @@ def _page(key, view, status=200, unlock_form=None, forms=None, locked_until=None
     if unlock_form is not None:
         context.update(unlock_errors=unlock_form.last4.errors, unlock_value=unlock_form.last4.data or "")
     if unlocked:
-        context.update(forms={kind: (forms or {}).get(kind) or cls(formdata=None) for kind, cls in REPORT_FORMS.items()},
+        context.update(forms={kind: own_ids((forms or {}).get(kind) or cls(formdata=None), kind)
+                              for kind, cls in REPORT_FORMS.items()},
                        reports=cards.reports(view.person_id),
                        appointments=appointments.next_for_person(view.person_id, station_address=view.station_address))
     response = make_response(_render("card/page.html", **context), status)
@@ -134,11 +156,11 @@ def unlock(key: str):
         unlocked[str(view.card_id)] = time.time() + rules.UNLOCK_LASTS.total_seconds()
         session["unlocked"] = unlocked
         return redirect(url_for("card.page", key=key))
-    if result is False:
-        form.last4.errors.append(tr(rules.UNLOCK_WRONG))
+    if not result.locked:
+        form.last4.errors.append(tr(rules.wrong_answer_message(result.remaining)))
         return _page(key, view, unlock_form=form)
     until = format_time(to_local(result.locked_until), "HH:mm")
-    form.last4.errors.append(tr(rules.locked_message(until)))
+    form.last4.errors.append(tr(rules.locked_message(until, minutes_until(result.locked_until))))
     return _page(key, view, status=429, unlock_form=form, locked_until=until)
 
 
@@ -150,13 +172,15 @@ def report(key: str, kind: str):
     if not _unlocked(view):
         flash(gettext("请先输入身份证号后 4 位"), "info")
         return redirect(url_for("card.page", key=key))
+    card = db.session.get(Card, view.card_id)
     form = REPORT_FORMS[kind]()
+    form.arrived_on = card.person.arrived_on
     if form.validate_on_submit():
         payload = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
         try:
-            cards.submit_report(db.session.get(Card, view.card_id), kind, payload, request.remote_addr)
+            cards.submit_report(card, kind, payload, request.remote_addr)
         except ValidationFailed as exc:
-            form.form_errors.append(tr(next(iter(exc.errors.values()))))
+            apply_errors(form, exc)
         else:
             flash(gettext("已提交，服务站审核后会更新您的信息。"), "success")
             return redirect(url_for("card.page", key=key) + "#reports")

@@ -1,6 +1,6 @@
-"""Pages every audience shares: home redirect, health check, language switch."""
+"""Pages every audience shares: home redirect, health check, language switch, job progress."""
 from flask import Blueprint
 
 bp = Blueprint("core", __name__)
 
-from . import views  # noqa: E402,F401
+from . import jobs, views  # noqa: E402,F401

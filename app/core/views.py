@@ -1,10 +1,10 @@
-from flask import current_app, jsonify, redirect, request, session, url_for
+from flask import abort, current_app, jsonify, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
-from ..extensions import csrf, db
-from ..web import safe_next
-from . import bp
+from .. import i18n
+from ..extensions import csrf
+from ..web import safe_next, same_site_request
+from . import bp, health
 
 
 @bp.get("/")
@@ -23,19 +23,21 @@ def index():
 @bp.get("/healthz")
 @csrf.exempt
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-        database, status = "ok", 200
-    except Exception as exc:  # the check reports, it does not crash
-        current_app.logger.warning("health check: database unavailable: %s", type(exc).__name__)
-        database, status = "unavailable", 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    body, status = health.check()
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/lang")
 @csrf.exempt  # a display preference; keeps public pages free of sessions and tokens
 def set_language():
+    if not same_site_request():  # another site may not switch it (nor bounce through it)
+        abort(403)
     lang = request.form.get("lang")
+    response = redirect(safe_next(request.form.get("next"), url_for("core.index")))
     if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-    return redirect(safe_next(request.form.get("next"), url_for("core.index")))
+        session.pop("lang", None)
+        i18n.remember(response, lang)
+    return response

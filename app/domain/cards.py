@@ -23,6 +23,11 @@ SHORT_CODE_LENGTH = 8
 UNLOCK_MAX_FAILURES = 5
 UNLOCK_WINDOW = dt.timedelta(minutes=15)
 UNLOCK_LASTS = dt.timedelta(minutes=15)
+# One address (a station's Wi-Fi, a carrier's NAT) is shared by many card holders: its
+# failures lock no card. Failures on this many different cards from one address within
+# the hour are someone scanning cards, and stop that address's tries for the hour.
+UNLOCK_IP_MAX_CARDS = 10
+UNLOCK_IP_WINDOW = dt.timedelta(hours=1)
 
 
 def new_token() -> str:
@@ -59,6 +64,7 @@ def format_short_code(code: str) -> str:
 @dataclass(frozen=True)
 class UnlockState:
     locked_until: dt.datetime | None
+    remaining: int = UNLOCK_MAX_FAILURES  # wrong answers left before the lock
 
     @property
     def locked(self) -> bool:
@@ -72,8 +78,23 @@ def unlock_state(failures: list[dt.datetime], now: dt.datetime) -> UnlockState:
     """
     recent = sorted(t for t in failures if now - t < UNLOCK_WINDOW)
     if len(recent) < UNLOCK_MAX_FAILURES:
+        return UnlockState(None, UNLOCK_MAX_FAILURES - len(recent))
+    return UnlockState(recent[-UNLOCK_MAX_FAILURES] + UNLOCK_WINDOW, 0)
+
+
+def scanning_state(failures: list[tuple[int, dt.datetime]], now: dt.datetime) -> UnlockState:
+    """An address's failures as ``(card_id, at)``: stopped when they fall on
+    ``UNLOCK_IP_MAX_CARDS`` different cards within ``UNLOCK_IP_WINDOW``, until the oldest
+    of those cards' latest failures leaves the window. One person's mistakes on their own
+    card (any number of them) count as one card."""
+    latest: dict[int, dt.datetime] = {}
+    for card_id, at in failures:
+        if now - at < UNLOCK_IP_WINDOW and at > latest.get(card_id, dt.datetime.min):
+            latest[card_id] = at
+    times = sorted(latest.values(), reverse=True)
+    if len(times) < UNLOCK_IP_MAX_CARDS:
         return UnlockState(None)
-    return UnlockState(recent[-UNLOCK_MAX_FAILURES] + UNLOCK_WINDOW)
+    return UnlockState(times[UNLOCK_IP_MAX_CARDS - 1] + UNLOCK_IP_WINDOW, 0)
 
 
 def matches_last4(id_number: str | None, typed: str | None) -> bool:
@@ -84,8 +105,11 @@ def matches_last4(id_number: str | None, typed: str | None) -> bool:
     return len(typed) == 4 and hmac.compare_digest(typed, id_number[-4:].upper())
 
 
-UNLOCK_WRONG = N_("后 4 位不正确")
+def wrong_answer_message(remaining: int) -> Message:
+    """A wrong answer, and how many tries are left before the page locks for a while."""
+    return Message(N_("后 4 位不正确，还可尝试 %(n)d 次。"), n=remaining)
 
 
-def locked_message(until_local: str) -> Message:
-    return Message(N_("尝试次数过多，请于 %(time)s 后再试，或联系服务站。"), time=until_local)
+def locked_message(until_local: str, minutes: int) -> Message:
+    return Message(N_("尝试次数过多，请于 %(time)s 后再试（还需约 %(minutes)d 分钟），或联系服务站。"),
+                   time=until_local, minutes=minutes)

@@ -28,3 +28,10 @@ def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     nxt = (first.replace(year=first.year + 1, month=1) if first.month == 12
            else first.replace(month=first.month + 1))
     return first, nxt
+
+
+def minutes_until(moment: dt.datetime, now: dt.datetime | None = None) -> int:
+    """Whole minutes left until ``moment`` (naive UTC), rounded up, at least 1: what a
+    lockout message says remains."""
+    seconds = (moment - (now or utcnow())).total_seconds()
+    return max(1, -int(-seconds // 60))

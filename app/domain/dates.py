@@ -6,7 +6,7 @@ month it ends in, and where that month has no day *d* (31 April, 29 February in 
 common year), on the 1st of the month after. So a child born on 31 January is one
 month old on 1 March, and someone born on 29 February 2000 turns 18 on 1 March 2018.
 
-``app.services.sql_dates`` computes the same in SQL; tests hold the two together.
+``app.services.common.sql_dates`` computes the same in SQL; tests hold the two together.
 """
 from __future__ import annotations
 
@@ -80,12 +80,17 @@ def ymd(day: dt.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def workdays(first: dt.date, after: dt.date | None = None) -> list[dt.date]:
-    """Monday to Friday of ``first``'s month, later than ``after`` if given; the last
-    day of the month when none is left (an appointment needs a date)."""
+def is_weekday(day: dt.date) -> bool:
+    return day.weekday() < 5
+
+
+def workdays(first: dt.date, after: dt.date | None = None, is_workday=is_weekday) -> list[dt.date]:
+    """The working days of ``first``'s month (Monday to Friday unless ``is_workday`` — the
+    holiday calendar, ``domain.workcalendar`` — says otherwise), later than ``after`` if
+    given; the last day of the month when none is left (an appointment needs a date)."""
     last = last_of_month(first)
     days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-    days = [d for d in days if d.weekday() < 5 and (after is None or d > after)]
+    days = [d for d in days if is_workday(d) and (after is None or d > after)]
     return days or [last]
 
 

@@ -149,3 +149,72 @@ def province_of(code: str) -> str:
 
 def city_of(code: str) -> str:
     return normalise_code(code)[:4]
+
+
+_FILLERS = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "街道办事处", "街道", "省", "市", "区",
+             "县", "镇", "乡")
+
+
+def _short(name: str) -> str:
+    """“广东省” → “广东”, “南山区” → “南山” (as ledgers write them); a name that would
+    shrink to one character keeps its suffix."""
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[:-len(suffix)]
+    return name
+
+
+def _below(code: str | None) -> list[Division]:
+    """The next named level below ``code``: filler levels (市辖区) are looked through."""
+    out = []
+    for child in _table().children.get(code, []):
+        out.extend(_below(child.code) if child.name in _FILLERS else [child])
+    return out
+
+
+def _matching(candidates: list[Division], text: str) -> tuple[Division, str] | None:
+    """The candidate whose name (or short name) the text starts with, longest first."""
+    best = None
+    for d in candidates:
+        for name in (d.name, _short(d.name)):
+            if text.startswith(name) and (best is None or len(name) > len(best[1])):
+                best = (d, name)
+    return (best[0], text[len(best[1]):].lstrip()) if best else None
+
+
+@lru_cache(maxsize=1)
+def _cities_and_counties() -> dict[str, set[str]]:
+    """Every name and short name of a city or county → the codes so named."""
+    names: dict[str, set[str]] = {}
+    for d in _table().by_code.values():
+        if len(d.code) in (4, 6) and d.name not in _FILLERS:
+            for name in {d.name, _short(d.name)}:
+                names.setdefault(name, set()).add(d.code)
+    return names
+
+
+@lru_cache(maxsize=4096)  # a ledger names the same few places again and again
+def match_address(text: str) -> tuple[str | None, str]:
+    """The deepest division a written address starts with, and the rest of the text:
+    ``广东省深圳市南山区粤海街道科技园1号`` → (``440305007``-like code, ``科技园1号``).
+    The province may be left out (``深圳市南山区…``); a city or county named alone is
+    taken only when one division has that name. (None, text) when nothing matches."""
+    text = (text or "").strip()
+    found = _matching(provinces(), text)
+    if found is None:  # no province: a city or county, if the longest name matched is one division's
+        names = _cities_and_counties()
+        for length in range(min(len(text), 16), 1, -1):  # names are at most 15 characters long
+            codes = names.get(text[:length])
+            if codes:
+                if len(codes) == 1:
+                    found = get(next(iter(codes))), text[length:].lstrip()
+                break
+    if found is None:
+        return None, text
+    division, rest = found
+    while True:
+        deeper = _matching(_below(division.code), rest)
+        if deeper is None:
+            return division.code, rest
+        division, rest = deeper

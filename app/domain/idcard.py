@@ -50,11 +50,21 @@ def check_character(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+# Chinese input methods type full-width digits and letters; they are the same number.
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "\uff38": "X", "\uff58": "x"})
+
+
 def normalise(raw: str) -> str:
-    """Strip spaces (including full-width ones) and upper-case a trailing x."""
+    """Strip spaces (including full-width ones), make full-width digits and x ASCII and
+    upper-case a trailing x. Digits of other scripts (Arabic-Indic ٤, superscript ²…) are
+    left as they are, for ``parse_id_number`` to refuse: Python's ``isdigit`` accepts them."""
     if raw is None:
         return ""
-    return "".join(str(raw).split()).replace("\u3000", "").upper()
+    return "".join(str(raw).split()).replace("\u3000", "").translate(_FULL_WIDTH).upper()
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _birth_date(digits: str) -> dt.date:
@@ -76,15 +86,17 @@ def parse_id_number(raw: str, today: dt.date | None = None) -> IdNumber:
     text = normalise(raw)
     if not text:
         raise InvalidIdNumber(N_("请填写身份证号码"), "missing")
+    if not text.isascii() and any(ch.isdigit() or ch.isnumeric() for ch in text):
+        raise InvalidIdNumber(N_("身份证号码只能用 0–9 的数字（及末位 X）填写，请勿使用其他文字的数字"), "foreign_digits")
     if len(text) == 15:
-        if not text.isdigit():
+        if not _ascii_digits(text):
             raise InvalidIdNumber(N_("15 位身份证号码只能由数字组成"), "bad_chars")
         first17 = text[:6] + "19" + text[6:]
         text = first17 + check_character(first17)
     elif len(text) != 18:
         raise InvalidIdNumber(Message(N_("身份证号码应为 18 位，现在是 %(n)d 位"), n=len(text)), "bad_length")
     body, last = text[:17], text[17]
-    if not body.isdigit() or not (last.isdigit() or last == "X"):
+    if not _ascii_digits(body) or not (_ascii_digits(last) or last == "X"):
         raise InvalidIdNumber(N_("身份证号码前 17 位须为数字，最后一位为数字或 X"), "bad_chars")
     born = _birth_date(body[6:14])
     if born > today:

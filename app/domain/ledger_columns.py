@@ -54,7 +54,6 @@ FIELDS: tuple[Field, ...] = (
     Field("landlord_phone", N_("房东手机"), ("房东电话", "出租人电话", "房主电话", "房东联系电话",
                                          "landlord phone", "landlord's mobile")),
 )
-BY_KEY = {f.key: f for f in FIELDS}
 SCAN_ROWS = 30
 
 _BRACKETS = re.compile(r"[(（\[【].*?[)）\]】]")
@@ -67,41 +66,63 @@ def header_key(cell) -> str:
     return _NOISE.sub("", name).lower()
 
 
-_KNOWN = {header_key(name): f.key for f in FIELDS for name in (f.label, *f.names)}
+class Columns:
+    """The fields of one kind of ledger (people, outflow) and the header names that mean
+    each; every ledger needs the name and the identity number."""
+
+    REQUIRED = ("name", "id_number")
+
+    def __init__(self, fields: tuple[Field, ...]):
+        self.fields = fields
+        self.by_key = {f.key: f for f in fields}
+        self._known = {header_key(name): f.key for f in fields for name in (f.label, *f.names)}
+
+    def field_for(self, cell) -> str | None:
+        return self._known.get(header_key(cell))
+
+    def find_header(self, rows: list[list]) -> int | None:
+        """Index of the header row: the first row naming the most fields (at least two,
+        one of them the name or the identity number); ``None`` if there is none."""
+        return self._best_header(rows)[0]
+
+    def header_score(self, rows: list[list]) -> int:
+        """How many fields the header row of ``rows`` names (0 without a header): the sheet
+        with the highest score is the ledger, whatever sheets stand before it."""
+        return self._best_header(rows)[1]
+
+    def _best_header(self, rows: list[list]) -> tuple[int | None, int]:
+        best, best_score = None, 1
+        for i, row in enumerate(rows[:SCAN_ROWS]):
+            keys = {self.field_for(c) for c in row} - {None}
+            if len(keys) > best_score and keys & set(self.REQUIRED):
+                best, best_score = i, len(keys)
+        return best, (best_score if best is not None else 0)
+
+    def auto_mapping(self, header: list) -> dict[int, str]:
+        """Column index → field key for every header cell with a known name (first wins)."""
+        mapping: dict[int, str] = {}
+        for i, cell in enumerate(header):
+            key = self.field_for(cell)
+            if key and key not in mapping.values():
+                mapping[i] = key
+        return mapping
+
+    def check_mapping(self, mapping: dict[int, str]) -> list[Message]:
+        """Why a mapping cannot work, as messages for the page (empty when it can)."""
+        problems = []
+        keys = list(mapping.values())
+        for required in self.REQUIRED:
+            if required not in keys:
+                problems.append(Message(N_("请指定“%(field)s”所在的列"), field=self.by_key[required].label))
+        for key in sorted({k for k in keys if keys.count(k) > 1}):
+            problems.append(Message(N_("“%(field)s”对应了多列，请只选一列"), field=self.by_key[key].label))
+        return problems
 
 
-def field_for(cell) -> str | None:
-    return _KNOWN.get(header_key(cell))
-
-
-def find_header(rows: list[list]) -> int | None:
-    """Index of the header row: the first row naming the most fields (at least two,
-    one of them the name or the identity number); ``None`` if there is none."""
-    best, best_score = None, 1
-    for i, row in enumerate(rows[:SCAN_ROWS]):
-        keys = {field_for(c) for c in row} - {None}
-        if len(keys) > best_score and keys & {"name", "id_number"}:
-            best, best_score = i, len(keys)
-    return best
-
-
-def auto_mapping(header: list) -> dict[int, str]:
-    """Column index → field key for every header cell with a known name (first wins)."""
-    mapping: dict[int, str] = {}
-    for i, cell in enumerate(header):
-        key = field_for(cell)
-        if key and key not in mapping.values():
-            mapping[i] = key
-    return mapping
-
-
-def check_mapping(mapping: dict[int, str]) -> list[Message]:
-    """Why a mapping cannot work, as messages for the page (empty when it can)."""
-    problems = []
-    keys = list(mapping.values())
-    for required in ("name", "id_number"):
-        if required not in keys:
-            problems.append(Message(N_("请指定“%(field)s”所在的列"), field=BY_KEY[required].label))
-    for key in sorted({k for k in keys if keys.count(k) > 1}):
-        problems.append(Message(N_("“%(field)s”对应了多列，请只选一列"), field=BY_KEY[key].label))
-    return problems
+PEOPLE = Columns(FIELDS)
+BY_KEY = PEOPLE.by_key
+field_for = PEOPLE.field_for
+find_header = PEOPLE.find_header
+header_score = PEOPLE.header_score
+auto_mapping = PEOPLE.auto_mapping
+check_mapping = PEOPLE.check_mapping

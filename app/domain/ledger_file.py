@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
 
+from . import ledger_guard
+from .ledger_columns import SCAN_ROWS, header_score
 from .text import Message, N_
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -37,15 +39,23 @@ class Ledger:
     sheets: list[str]
     _book: CalamineWorkbook | None = None
     _csv_rows: list[list] = field(default_factory=list)
+    _scans: dict[str, ledger_guard.SheetScan] = field(default_factory=dict)
+    _default: str | None = None
 
-    def rows(self, sheet: str | None = None) -> list[list]:
-        """Every row of ``sheet`` (default: the first with data), trailing blanks cut."""
+    def formulas(self, sheet: str | None = None) -> dict[tuple[int, int], bool]:
+        """(row, column) 0-based of ``sheet``'s formula cells → whether a value was cached."""
+        scan = self._scans.get(sheet if sheet in self.sheets else self.default_sheet()) if self._book else None
+        return scan.formulas if scan else {}
+
+    def rows(self, sheet: str | None = None, limit: int | None = None) -> list[list]:
+        """The rows of ``sheet`` (default: ``default_sheet``) from A1, trailing blanks cut:
+        all of them, or the first ``limit`` (what a page shows of a large file)."""
         if self._book is None:
-            return self._csv_rows
+            return self._csv_rows[:limit] if limit else self._csv_rows
         name = sheet if sheet in self.sheets else self.default_sheet()
         try:
             data = self._book.get_sheet_by_name(name)
-            rows = data.to_python(skip_empty_area=False)
+            rows = data.to_python(skip_empty_area=False, nrows=limit)
             merged = data.merged_cell_ranges or []
         except CalamineError as exc:
             raise LedgerFileError(Message(N_("无法读取工作表“%(sheet)s”：文件可能已损坏"), sheet=name)) from exc
@@ -55,11 +65,24 @@ class Ledger:
         return [_trim(r) for r in rows]
 
     def default_sheet(self) -> str:
-        for name in self.sheets:
-            data = self._book.get_sheet_by_name(name)
-            if data.height > 1 or data.width > 1:
-                return name
-        return self.sheets[0]
+        """The sheet whose header names the most fields (an instructions sheet in front of
+        the ledger is passed over); without any header, the first sheet with data."""
+        if self._default is None:
+            self._default = self._choose_sheet()
+        return self._default
+
+    def _choose_sheet(self) -> str:
+        with_data = [n for n in self.sheets if self._scans.get(n) is None or self._scans[n].cells > 1]
+        best, best_score = None, 0
+        for name in with_data:
+            try:
+                top = self._book.get_sheet_by_name(name).iter_rows()
+                score = header_score([list(r) for _, r in zip(range(SCAN_ROWS), top)])
+            except CalamineError:
+                continue
+            if score > best_score:
+                best, best_score = name, score
+        return best or (with_data or self.sheets)[0]
 
 
 def _trim(row: list) -> list:
@@ -90,13 +113,17 @@ def kind_of(data: bytes) -> str:
 
 def open_ledger(data: bytes) -> Ledger:
     """The ledger in ``data``; ``LedgerFileError`` with a message a person can act on."""
-    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        raise LedgerFileError(N_("文件是空的"))
     if len(data) > MAX_BYTES:
         raise LedgerFileError(Message(N_("文件超过 %(mb)d MB，请拆分后分批导入"), mb=MAX_BYTES // (1024 * 1024)))
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise LedgerFileError(N_("文件是空的"))
     kind = kind_of(data)
     if kind == "csv":
         return Ledger("csv", ["CSV"], None, _csv_rows(data))
+    try:  # measured before anything believes what the file says of itself
+        scans = ledger_guard.scan_xlsx(data) if kind == "xlsx" else ledger_guard.scan_xls(data)
+    except ledger_guard.WorkbookRefused as exc:
+        raise LedgerFileError(exc.message) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
@@ -106,7 +133,10 @@ def open_ledger(data: bytes) -> Ledger:
     sheets = [m.name for m in book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     if not sheets:
         raise LedgerFileError(N_("文件里没有工作表"))
-    return Ledger(kind, sheets, book)
+    unmeasured = [name for name in sheets if name not in scans]
+    if unmeasured:  # a sheet the reader sees that the measuring did not: never read it unchecked
+        raise LedgerFileError(Message(N_("无法读取工作表“%(sheet)s”：文件可能已损坏"), sheet=unmeasured[0]))
+    return Ledger(kind, sheets, book, _scans=scans)
 
 
 def decode_text(data: bytes) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import divisions
 from . import ledger_values as values
-from .ledger_columns import BY_KEY, field_for
+from .ledger_columns import PEOPLE, Columns
 from .text import Message, N_
 
 CODE_FIELDS = ("ethnicity", "marital_status", "education", "reason_for_coming", "expected_stay")
@@ -37,7 +37,7 @@ class Row:
     values: dict = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    status: str = "ready"  # ready, error, duplicate, blank (set by checks here and in the service)
+    status: str = "ready"  # ready, error, duplicate (registered), repeat (in the file), blank
 
     def error(self, key: str | None, message, status: str = "error") -> None:
         self.errors.append(Issue(key, message if isinstance(message, Message) else Message(message)))
@@ -52,40 +52,111 @@ def _is_blank(cells: dict) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) or values.text(v) == "" for v in cells.values())
 
 
-def _is_repeated_header(cells: dict) -> bool:
+def _is_repeated_header(cells: dict, columns: Columns) -> bool:
     """Printed ledgers repeat the header on every page; pasted together, it reappears."""
-    if field_for(cells.get("name")) != "name" and field_for(cells.get("id_number")) != "id_number":
+    if columns.field_for(cells.get("name")) != "name" and columns.field_for(cells.get("id_number")) != "id_number":
         return False  # the usual row, decided with two look-ups
-    return sum(1 for key, v in cells.items() if field_for(v) == key) >= 2
+    return sum(1 for key, v in cells.items() if columns.field_for(v) == key) >= 2
 
 
-def read_row(line: int, cells: dict, today: dt.date) -> Row:
-    """``cells`` maps field keys to the raw cell values of one row."""
+def start_row(line: int, cells: dict, formulas: dict[str, bool] | None, columns: Columns,
+              limits: dict[str, int]) -> tuple[Row, dict]:
+    """The row and the cells left to read, any kind of ledger: formulas dealt with, a
+    blank or repeated header row marked "blank" (nothing more to read), else the free
+    texts read (``limits``) and the name required."""
     row = Row(line)
-    if _is_blank(cells) or _is_repeated_header(cells):
+    if formulas:
+        cells = _formula_cells(row, cells, formulas, columns)
+    if _is_blank(cells) or _is_repeated_header(cells, columns):
         row.status = "blank"
-        return row
-    out = row.values
-    for key in ("name", "hukou_address", "address", "room", "occupation", "employer", "grid", "landlord_name"):
-        text = values.text(cells.get(key))
-        if len(text) > TEXT_LIMITS[key]:
-            row.error(key, Message(N_("“%(field)s”超过 %(n)d 个字"), field=BY_KEY[key].label, n=TEXT_LIMITS[key]))
-        out[key] = text or None
-    if not out.get("name"):
+        row.errors.clear()
+        row.warnings.clear()
+        return row, cells
+    read_texts(row, cells, limits, columns)
+    if not row.values.get("name"):
         row.error("name", N_("缺少姓名"))
+    return row, cells
+
+
+def read_texts(row: Row, cells: dict, limits: dict[str, int], columns: Columns) -> None:
+    """The free-text fields, each within its length."""
+    for key, limit in limits.items():
+        text = values.text(cells.get(key))
+        if len(text) > limit:
+            row.error(key, Message(N_("“%(field)s”超过 %(n)d 个字"), field=columns.by_key[key].label, n=limit))
+        row.values[key] = text or None
+
+
+PHONE_LEFT_OUT = N_("%(problem)s，该号码未导入")
+
+
+def read_each(row: Row, cells: dict, keys: tuple[str, ...], reader, *, error: bool, note: str | None = None) -> None:
+    """Each of ``keys`` read with ``reader``; a bad value is left out with an error (the
+    row is not imported) or a warning (``note`` says it around the reader's message)."""
+    for key in keys:
+        try:
+            row.values[key] = reader(cells.get(key))
+        except values.BadValue as exc:
+            row.values[key] = None
+            message = Message(note, problem=exc.message) if note else exc.message
+            (row.error if error else row.warn)(key, message)
+
+
+def first_error_per_field(row: Row) -> None:
+    """A formula refused says why; the checks of the empty value after it add nothing."""
+    seen: set = set()
+    row.errors = [e for e in row.errors if not (e.field in seen or seen.add(e.field))]
+
+
+# Fields that say who a person is: a formula there (a reference, a lookup) is refused, as
+# its value can change with the sheet around it, or was never computed.
+IDENTITY_FIELDS = ("name", "id_number", "birth_date", "sex")
+
+
+def read_row(line: int, cells: dict, today: dt.date, formulas: dict[str, bool] | None = None) -> Row:
+    """``cells`` maps field keys to the raw cell values of one row; ``formulas`` the keys
+    of the cells that hold a formula, to whether the file keeps its computed value."""
+    row, cells = start_row(line, cells, formulas, PEOPLE, TEXT_LIMITS)
+    if row.status == "blank":
+        return row
     _identity(row, cells, today)
     _optional(row, cells)
     _dates(row, cells, today)
+    if formulas:
+        first_error_per_field(row)
     return row
+
+
+def _formula_cells(row: Row, cells: dict, formulas: dict[str, bool], columns: Columns) -> dict:
+    """Identity fields holding a formula are refused; elsewhere a formula's computed value
+    is used, and one never computed is said to be missing for that reason."""
+    cells = dict(cells)
+    for key, cached in formulas.items():
+        if key not in cells:
+            continue
+        label = columns.by_key[key].label
+        if key in IDENTITY_FIELDS:
+            row.error(key, Message(N_("“%(field)s”单元格是公式，不是填写的内容：请改为直接填写"), field=label))
+            cells[key] = None
+        elif not cached:
+            row.warn(key, Message(N_("“%(field)s”单元格是公式，文件里没有它的计算结果：请在 Excel 中打开并保存后再导入"),
+                                  field=label))
+            cells[key] = None
+    return cells
+
+
+def parse_id_number(row: Row, cells: dict, today: dt.date):
+    """The row's parsed identity number; None for an empty cell, or a bad one (said)."""
+    try:
+        return values.id_number(cells.get("id_number"), today)
+    except values.BadValue as exc:
+        row.error("id_number", exc.message)
+        return None
 
 
 def _identity(row: Row, cells: dict, today: dt.date) -> None:
     out = row.values
-    try:
-        parsed = values.id_number(cells.get("id_number"), today)
-    except values.BadValue as exc:
-        row.error("id_number", exc.message)
-        parsed = None
+    parsed = parse_id_number(row, cells, today)
     typed_sex = typed_birth = None
     try:
         typed_sex = values.sex(cells.get("sex"))
@@ -116,12 +187,7 @@ def _identity(row: Row, cells: dict, today: dt.date) -> None:
 
 def _optional(row: Row, cells: dict) -> None:
     out = row.values
-    for key, reader in (("phone", values.mobile), ("landlord_phone", values.mobile)):
-        try:
-            out[key] = reader(cells.get(key))
-        except values.BadValue as exc:
-            out[key] = None
-            row.warn(key, Message(N_("%(problem)s，该号码未导入"), problem=exc.message))
+    read_each(row, cells, ("phone", "landlord_phone"), values.mobile, error=False, note=PHONE_LEFT_OUT)
     for key in CODE_FIELDS:
         try:
             out[key] = values.code(key, cells.get(key))
@@ -132,27 +198,31 @@ def _optional(row: Row, cells: dict) -> None:
     out["hukou_area_code"] = None
     if code:
         code = divisions.normalise_code(code)
-        if divisions.status(code) is divisions.CodeStatus.UNKNOWN:
+        status = divisions.status(code)
+        if status is divisions.CodeStatus.UNKNOWN:
             row.error("hukou_area_code", Message(N_("户籍地区划代码 %(code)s 不存在"), code=code[:12]))
         else:
             out["hukou_area_code"] = code
+            if status is divisions.CodeStatus.RETIRED:
+                row.warn("hukou_area_code", Message(N_("户籍地区划代码 %(code)s 为已撤销的区划（%(name)s），按原代码登记"),
+                                                    code=code, name=divisions.full_name(code)))
     elif out.get("id_number"):
-        # As the registration form does: the household place the number's address code names.
+        # As the registration form does: the household place the number's address code names;
+        # an old code that was retired is kept as it is, and said (the quality monitor lists it).
         region = out["id_number"][:6]
-        if divisions.status(region) is divisions.CodeStatus.CURRENT:
+        status = divisions.status(region)
+        if status is not divisions.CodeStatus.UNKNOWN:
             out["hukou_area_code"] = region
+        if status is divisions.CodeStatus.RETIRED:
+            row.warn("hukou_area_code", Message(N_("身份证号的地址码 %(code)s 为已撤销的区划（%(name)s），户籍地按原代码登记"),
+                                                code=region, name=divisions.full_name(region)))
     if out.get("landlord_name") and not out.get("landlord_phone"):
         row.warn("landlord_name", N_("房东没有有效手机号码，未登记房东"))
 
 
 def _dates(row: Row, cells: dict, today: dt.date) -> None:
     out = row.values
-    for key in ("arrived_on", "collected_at"):
-        try:
-            out[key] = values.date(cells.get(key))
-        except values.BadValue as exc:
-            out[key] = None
-            row.error(key, exc.message)
+    read_each(row, cells, ("arrived_on", "collected_at"), values.date, error=True)
     born, arrived, collected = out.get("birth_date"), out.get("arrived_on"), out.get("collected_at")
     if arrived and arrived > today:
         row.error("arrived_on", N_("来本地日期不能在未来"))
@@ -176,6 +246,6 @@ def mark_repeats(rows: list[Row]) -> None:
             continue
         if key in first:
             row.error("id_number" if key[0] == "id" else "name",
-                      Message(N_("与第 %(line)d 行是同一人"), line=first[key]), status="duplicate")
+                      Message(N_("与第 %(line)d 行是同一人"), line=first[key]), status="repeat")
         else:
             first[key] = row.line

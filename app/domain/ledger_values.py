@@ -62,7 +62,16 @@ def compact(value) -> str:
 # --- identity numbers -----------------------------------------------------------------
 
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-AS_NUMBER = N_("身份证号被存成了数字，后几位已丢失（如 3.30106E+17）：请把该列设为“文本”格式，按证件重新填写")
+AS_NUMBER = N_("身份证号被存成了数字（%(value)s），后几位已丢失：请把该列设为“文本”格式，按证件重新填写")
+
+
+def _as_number(value) -> BadValue:
+    """The row's own value as Excel shows it (``3.30106E+17``), so the user finds the cell."""
+    shown = str(value)
+    if isinstance(value, (int, float)) and value == value and abs(value) != float("inf"):  # not NaN, not infinite
+        mantissa, exponent = f"{value:.5E}".split("E")
+        shown = f"{mantissa.rstrip('0').rstrip('.')}E+{int(exponent)}"
+    return BadValue(Message(AS_NUMBER, value=shown[:20]))
 
 
 def id_number(value, today: dt.date | None = None):
@@ -70,14 +79,14 @@ def id_number(value, today: dt.date | None = None):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value != value or abs(value) >= 1e15 or float(value) != int(value):
             # 16 or more digits never survive a float (Excel keeps 15 significant ones).
-            raise BadValue(AS_NUMBER)
+            raise _as_number(value)
         raw = str(int(value))  # a 15-digit legacy number is exact as a number
     else:
         raw = compact(value).replace("-", "")
     if not raw:
         return None
     if _SCIENTIFIC.match(raw):
-        raise BadValue(AS_NUMBER)
+        raise _as_number(raw)
     if "*" in raw:
         raise BadValue(N_("身份证号已打码（含 *），无法导入：请使用完整号码"))
     try:

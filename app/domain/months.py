@@ -31,7 +31,7 @@ class Month:
         if not match:
             return None
         year, month = int(match.group(1)), int(match.group(2))
-        if not (1900 <= year <= 9999 and 1 <= month <= 12):
+        if not (1900 <= year <= 2999 and 1 <= month <= 12):  # as dates.parse_month: 9999-12 has no next month
             return None
         return cls(year, month)
 

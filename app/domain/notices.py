@@ -33,6 +33,13 @@ def deadline(issued_on: dt.date, days: int) -> dt.date:
     return issued_on + dt.timedelta(days=days)
 
 
+def date_to_print(on: dt.date | None, printed_on: dt.date) -> dt.date | None:
+    """The date a notice may show: never one that has passed by the day it is printed (an
+    overdue appointment, a renewal past its date, a reprint after the deadline). None means
+    "as soon as possible — call the station to book", unless the appointment is moved first."""
+    return on if on is not None and on >= printed_on else None
+
+
 def notice_number(notice_id: int, issued_on: dt.date) -> str:
     """Printed on the notice and on its stub, so a stub that comes back finds its notice."""
     return f"{issued_on:%Y}-{notice_id:07d}"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from .text import N_
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -17,9 +19,9 @@ def normalise_mobile(raw: str | None) -> str:
         if text.startswith(prefix):
             text = text[len(prefix):]
     if not text:
-        raise InvalidPhone("请填写手机号码")
+        raise InvalidPhone(N_("请填写手机号码"))
     if not _MOBILE.match(text):
-        raise InvalidPhone("手机号码应为 11 位，以 13–19 开头")
+        raise InvalidPhone(N_("手机号码应为 11 位，以 13–19 开头"))
     return text
 
 

@@ -3,7 +3,7 @@ ID number missing, nonstandard, or with a bad check character; household address
 not in the division data, or not down to the township (乡镇/街道); and the dates that
 decide whether a record has gone unvisited by the monthly sweep.
 
-The monitor counts these over whole areas in SQL (``services.sql_rules`` builds the same
+The monitor counts these over whole areas in SQL (``services.common.sql_rules`` builds the same
 tests from the constants of ``domain.idcard``; a test holds the two to the same answers);
 these functions say, for one record on a fix-it list, what exactly is wrong.
 """
@@ -15,10 +15,10 @@ import re
 from . import divisions
 from .dates import add_months_to_first, anniversary, first_of_month
 from .idcard import InvalidIdNumber, normalise, parse_id_number
-from .text import Message, N_
+from .text import N_, Message
 
 MISSING, NONSTANDARD, BAD_CHECK = "missing", "nonstandard", "bad_check"
-UNKNOWN_CODE, NOT_TOWNSHIP = "unknown", "not_township"
+UNKNOWN_CODE, RETIRED_CODE, NOT_TOWNSHIP = "unknown", "retired", "not_township"
 
 STANDARD_FORM = re.compile(r"[0-9]{17}[0-9X]")
 # parse_id_number's fault codes, grouped as the monitoring report counts them.
@@ -34,7 +34,7 @@ def id_problem(stored: str | None, today: dt.date | None = None) -> tuple[str, M
     valid to type but nonstandard to keep (it would not match the same person's 18-digit
     record); a number not in the standard form is counted as nonstandard even when its
     check character is wrong too. The form is checked first, then the date, then the
-    check character, as ``services.sql_rules.id_fault`` does.
+    check character, as ``services.common.sql_rules.id_fault`` does.
     """
     if not stored:
         return MISSING, Message(N_("未登记身份证号码"))
@@ -54,7 +54,7 @@ def id_problem(stored: str | None, today: dt.date | None = None) -> tuple[str, M
 def id_body(stored: str | None) -> str | None:
     """The first 17 characters of the 18-digit form; two records with the same body hold
     the same number (written in 15 and 18 digits, or with one check character mistyped).
-    ``services.sql_rules.id_body`` is the same rule in SQL."""
+    ``services.common.sql_rules.id_body`` is the same rule in SQL."""
     if not stored:
         return None
     if len(stored) == 15:
@@ -66,15 +66,19 @@ def hukou_problem(code: str | None) -> tuple[str, Message] | None:
     """What is wrong with a household address code, or None.
 
     ``unknown``: the code is in no division list, current or retired (a typing error).
+    ``retired``: a county code that no longer exists (阜阳地区 became 阜阳市): a real
+    place, kept as the ledger or the ID number gave it, to be brought up to date.
     ``not_township``: missing, or it names only a province, city or county (seed 001:
-    地址未登记到乡镇（街道）). A retired county code is a real place, so it is only
-    "not down to the township".
+    地址未登记到乡镇（街道）).
     """
     if not code:
         return NOT_TOWNSHIP, Message(N_("未登记户籍地"))
     status = divisions.status(code)
     if status is divisions.CodeStatus.UNKNOWN:
         return UNKNOWN_CODE, Message(N_("户籍地代码 %(code)s 不在区划库中"), code=code)
+    if status is divisions.CodeStatus.RETIRED:
+        return RETIRED_CODE, Message(N_("户籍地代码 %(code)s 为已撤销的区划（%(name)s），请改为现行区划"),
+                                     code=code, name=divisions.full_name(code) or code)
     if len(divisions.normalise_code(code)) < 9:
         name = divisions.full_name(code) or code
         return NOT_TOWNSHIP, Message(N_("户籍地只登记到 %(name)s，未到乡镇（街道）"), name=name)

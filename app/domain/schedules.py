@@ -7,7 +7,7 @@ an age schedule of doses, or a document applied for after a stay and renewed yea
 
 Every service is voluntary and free: a person may decline any of them (their future
 appointments are then cancelled), and a type marked ``opt_in`` reaches only people who
-asked for it. The planner (``services.planning``) turns the same rules into set-based
+asked for it. The planner (``services.health.planning``) turns the same rules into set-based
 SQL; ``eligible`` here judges one person and is what the tests compare the SQL with.
 """
 from __future__ import annotations
@@ -15,10 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 from . import dates
 from .choices import MARITAL_STATUS, codes
-from .text import Message, N_
+from .text import N_, Message
+from .workcalendar import WorkCalendar
 
 CATEGORIES = (("checkup", N_("健康检查")), ("vaccination", N_("预防接种")), ("document", N_("证件办理")))
 CADENCE_KINDS = (("per_year", N_("每年 N 次")), ("every_months", N_("每 N 个月")),
@@ -166,9 +168,38 @@ def eligible(rule: Eligibility, facts: Facts, on: dt.date) -> bool:
 
 @dataclass(frozen=True)
 class Dose:
+    """One dose of an age schedule, with what catching it up needs (the national
+    immunisation schedule's 补种原则): the doses of one ``series`` (one vaccine: HepB,
+    polio, DTaP…) are given in order, at most one a visit, each at least ``after_days`` /
+    ``after_months`` after the one before (28 days when not given); an oral vaccine is no
+    injection; injected live vaccines are given the same day or 28 days apart; a dose not
+    caught up by ``until_months`` of age is not planned any more."""
+
     code: str
     name: str
     age_months: int
+    series: str = ""  # empty: the code less a trailing "-N" (HepB-2 → HepB)
+    after_days: int | None = None
+    after_months: int | None = None
+    oral: bool = False
+    live: bool = False
+    until_months: int | None = None
+
+    @cached_property
+    def vaccine(self) -> str:
+        return self.series or re.sub(r"-\d+$", "", self.code)
+
+    def to_json(self) -> dict:
+        data = {"code": self.code, "name": self.name, "age_months": self.age_months}
+        extra = {"series": self.series, "after_days": self.after_days, "after_months": self.after_months,
+                 "oral": self.oral, "live": self.live, "until_months": self.until_months}
+        return data | {k: v for k, v in extra.items() if v}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Dose":
+        return cls(d["code"], d["name"], int(d["age_months"]), series=d.get("series") or "",
+                   after_days=d.get("after_days"), after_months=d.get("after_months"), oral=bool(d.get("oral")),
+                   live=bool(d.get("live")), until_months=d.get("until_months"))
 
 
 @dataclass(frozen=True)
@@ -183,14 +214,14 @@ class Cadence:
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "times": self.times, "months": self.months,
-                "doses": [{"code": d.code, "name": d.name, "age_months": d.age_months} for d in self.doses],
+                "doses": [d.to_json() for d in self.doses],
                 "apply_after_months": self.apply_after_months, "renew_every_months": self.renew_every_months,
                 "lead_months": self.lead_months}
 
     @classmethod
     def from_json(cls, data: dict | None) -> "Cadence":
         data = data or {}
-        doses = tuple(Dose(d["code"], d["name"], int(d["age_months"])) for d in data.get("doses") or ())
+        doses = tuple(Dose.from_json(d) for d in data.get("doses") or ())
         return cls(kind=data.get("kind") or "per_year", times=data.get("times"), months=data.get("months"),
                    doses=doses, apply_after_months=data.get("apply_after_months"),
                    renew_every_months=data.get("renew_every_months"), lead_months=int(data.get("lead_months") or 0))
@@ -224,19 +255,48 @@ def format_dose_age(months: int) -> str:
     return f"{months // 12}y" if months and months % 12 == 0 and months >= 24 else f"{months}m"
 
 
+_OPTION = re.compile(r"^(oral|live|(series|after|until)=(\S+))$", re.IGNORECASE)
+
+
+def _dose_options(tokens: list[str]) -> dict:
+    """``series=polio after=28d after=6m until=3y oral live`` → Dose fields; raises ValueError."""
+    fields: dict = {}
+    for token in tokens:
+        match = _OPTION.match(token)
+        key, value = (match.group(2) or match.group(1)).lower(), match.group(3)
+        if key in ("oral", "live"):
+            fields[key] = True
+        elif key == "series":
+            if not _DOSE_CODE.match(value):
+                raise ValueError(token)
+            fields["series"] = value
+        elif key == "after" and value.lower().endswith("d") and value[:-1].isdigit() and 0 < int(value[:-1]) <= 3650:
+            fields["after_days"] = int(value[:-1])
+        elif key == "after":
+            fields["after_months"] = parse_dose_age(value)
+        else:
+            fields["until_months"] = parse_dose_age(value)
+    return fields
+
+
 def parse_doses(text: str) -> tuple[Dose, ...]:
-    """One dose a line: code, name, age (``HepB-1 乙肝疫苗 第1剂 0m``); raises ``RuleError``."""
+    """One dose a line: code, name, age, then what catching it up needs (``HepB-2 乙肝疫苗
+    第2剂 1m after=28d``; ``after=6m``, ``series=polio``, ``oral``, ``live``, ``until=3y``);
+    raises ``RuleError``."""
     doses, seen, problems = [], set(), []
     for number, line in enumerate((text or "").splitlines(), start=1):
         parts = line.replace("，", ",").replace(",", " ").split()
         if not parts:
             continue
+        options = []
+        while len(parts) > 3 and _OPTION.match(parts[-1]):
+            options.insert(0, parts.pop())
         if len(parts) < 3:
             problems.append(number)
             continue
         code, name, age_text = parts[0], " ".join(parts[1:-1]), parts[-1]
         try:
-            age = parse_dose_age(age_text)
+            age, fields = parse_dose_age(age_text), _dose_options(options)
         except ValueError:
             problems.append(number)
             continue
@@ -244,7 +304,7 @@ def parse_doses(text: str) -> tuple[Dose, ...]:
             problems.append(number)
             continue
         seen.add(code)
-        doses.append(Dose(code, name, age))
+        doses.append(Dose(code, name, age, **fields))
     if problems:
         raise RuleError({"doses": Message(N_("第 %(lines)s 行格式不对：每行写 编码 名称 月龄，如 HepB-1 乙肝疫苗第1剂 0m"),
                                           lines="、".join(str(n) for n in problems[:5]))})
@@ -253,8 +313,17 @@ def parse_doses(text: str) -> tuple[Dose, ...]:
     return tuple(sorted(doses, key=lambda d: (d.age_months, d.code)))
 
 
+def _options_text(d: Dose) -> str:
+    options = [f"series={d.series}" if d.series else "",
+               f"after={d.after_days}d" if d.after_days else "",
+               f"after={format_dose_age(d.after_months)}" if d.after_months else "",
+               f"until={format_dose_age(d.until_months)}" if d.until_months else "",
+               "oral" if d.oral else "", "live" if d.live else ""]
+    return "".join(f" {o}" for o in options if o)
+
+
 def doses_text(doses) -> str:
-    return "\n".join(f"{d.code} {d.name} {format_dose_age(d.age_months)}" for d in doses)
+    return "\n".join(f"{d.code} {d.name} {format_dose_age(d.age_months)}{_options_text(d)}" for d in doses)
 
 
 def parse_cadence(raw: dict) -> Cadence:
@@ -333,12 +402,13 @@ def check_plan_month(month: dt.date, today: dt.date) -> None:
         raise RuleError({"month": N_("最多提前 12 个月排期")})
 
 
-def invitation_days(month: dt.date, today: dt.date) -> list[dt.date]:
-    """The days a month's invitations are spread over: its working days still ahead.
+def invitation_days(month: dt.date, today: dt.date, calendar: WorkCalendar | None = None) -> list[dt.date]:
+    """The days a month's invitations are spread over: its working days still ahead, as
+    the holiday calendar has them (public holidays off, 调休 weekends on).
 
     People are invited on one of them by their record number (an even spread, so the
     clinic is not asked to see everyone on the 1st); staff move any date by hand."""
-    return dates.workdays(month, after=today if today >= month else None)
+    return (calendar or WorkCalendar()).workdays(month, after=today if today >= month else None)
 
 
 def slot_label(cadence: Cadence, slot: str) -> str:
@@ -401,11 +471,20 @@ def next_due(cadence: Cadence, facts: Facts, visits: list[Visit], today: dt.date
     if cadence.kind == "age_schedule":
         if not facts.birth_date:
             return None
-        closed = {v.slot for v in visits if v.status in ("done", "missed")}
+        # The catch-up rules decide: the first dose allowed, four weeks after the last visit.
+        given = {v.slot: v.done_on or v.due_on for v in visits if v.status == "done"}
+        closed = set(given) | {v.slot for v in visits if v.status == "missed"}
+        state = _DoseState(cadence, facts.birth_date, given, {}, today)
+        last = max(given.values(), default=None)
+        best = None
         for dose in cadence.doses:
-            if dose.code not in closed:
-                return NextDue(dates.anniversary(facts.birth_date, dose.age_months), label=dose.name)
-        return None
+            first = state.earliest(dose, today) if dose.code not in closed else None
+            if first is None:
+                continue
+            day = max(first, last + dt.timedelta(days=VISIT_GAP_DAYS)) if last else first
+            if not state.expired(dose, day) and (best is None or day < best[0]):
+                best = (day, dose)
+        return NextDue(best[0], label=best[1].name) if best else None
     if document and document.issued_on:
         if not cadence.renew_every_months:
             return None
@@ -415,3 +494,147 @@ def next_due(cadence: Cadence, facts: Facts, visits: list[Visit], today: dt.date
         return None
     return NextDue(max(today, dates.anniversary(facts.arrived_on, cadence.apply_after_months or 0)))
 
+
+
+# --------------------------------------------------------------------------- doses of a month
+
+VISIT_GAP_DAYS = 28  # a child's visits four weeks apart: the shortest interval within a series
+LIVE_GAP_DAYS = 28  # injected live vaccines not given the same day: at least this far apart
+MAX_INJECTIONS = 3  # default of the setting: the schedule itself never asks for more on one day
+
+
+@dataclass(frozen=True)
+class PlannedDose:
+    code: str
+    on: dt.date
+    catch_up: bool  # later than its day (its age, on the next working day), or due before the child came
+
+
+def within_age(rule: Eligibility, birth: dt.date, on: dt.date) -> bool:
+    """The rule's age bounds (whole years on ``on``), as ``unmet`` judges them."""
+    age = dates.age_on(birth, on)
+    return (rule.age_min is None or age >= rule.age_min) and (rule.age_max is None or age <= rule.age_max)
+
+
+@cache
+def _earlier_doses(doses: tuple[Dose, ...]) -> dict[str, list[Dose]]:
+    """Each dose's earlier doses of the same vaccine, in order (per schedule, once)."""
+    order = sorted(doses, key=lambda d: (d.age_months, d.code))
+    return {d.code: [e for e in order[:i] if e.vaccine == d.vaccine] for i, d in enumerate(order)}
+
+
+class _DoseState:
+    """Where a child stands: the day of each dose given or planned ahead."""
+
+    def __init__(self, cadence: Cadence, birth: dt.date, given: dict, planned: dict, today: dt.date):
+        self.birth = birth
+        self.on = dict(given)  # code → day given, or planned for today or later
+        self.on.update({code: day for code, day in planned.items() if day >= today})
+        self.visits_ahead = {day for day in planned.values() if day >= today}  # a dose may join one
+        self.pending = {code for code, day in planned.items() if day < today}  # overdue: neither given nor to plan
+        self.by = {d.code: d for d in cadence.doses}
+        self.earlier = _earlier_doses(cadence.doses)
+        self.ideal = {d.code: dates.anniversary(birth, d.age_months) for d in cadence.doses}  # its age
+
+    def expired(self, dose: Dose, day: dt.date) -> bool:
+        return (dose.until_months is not None and dose.code not in self.on
+                and dates.months_between(self.birth, day) >= dose.until_months)
+
+    def earliest(self, dose: Dose, day: dt.date) -> dt.date | None:
+        """The first day ``dose`` may be given, judged for a visit on ``day``: its age and the
+        interval after the previous dose of its vaccine that still counts (None while that
+        one is neither given nor planned)."""
+        first = self.ideal[dose.code]
+        earlier = self.earlier[dose.code]
+        if not earlier:
+            return first
+        before = earlier[-1]
+        if before.until_months is not None or len(earlier) > 1 and any(e.until_months for e in earlier):
+            before = next((e for e in reversed(earlier) if not self.expired(e, day)), None)
+        if before is not None:
+            if before.code not in self.on:
+                return None
+            if dose.after_months:
+                first = max(first, dates.anniversary(self.on[before.code], dose.after_months))
+            else:
+                first = max(first, self.on[before.code] + dt.timedelta(days=dose.after_days or VISIT_GAP_DAYS))
+        return first
+
+    def live_days(self) -> list[dt.date]:
+        return [on for code, on in self.on.items() if code in self.by and self.by[code].live]
+
+    def may_give(self, dose: Dose, day: dt.date, max_injections: int) -> bool:
+        if self.ideal[dose.code] > day:
+            return False  # too young for it
+        first = self.earliest(dose, day)
+        if first is None or first > day or self.expired(dose, day):
+            return False
+        if dose.live and any(0 < abs((day - on).days) < LIVE_GAP_DAYS for on in self.live_days()):
+            return False
+        same_day = [self.by[c] for c, on in self.on.items() if on == day and c in self.by]
+        if any(d.vaccine == dose.vaccine for d in same_day):
+            return False  # one dose of a vaccine a visit
+        return dose.oral or sum(not d.oral for d in same_day) < max_injections
+
+
+def plan_doses(cadence: Cadence, birth: dt.date, *, given: dict[str, dt.date], planned: dict[str, dt.date],
+               today: dt.date, start: dt.date, until: dt.date, invitation: dt.date, next_workday,
+               max_injections: int = MAX_INJECTIONS, arrived_on: dt.date | None = None) -> list[PlannedDose]:
+    """The doses to plan for one child on days from ``start`` to before ``until`` (the month
+    planned, from the first day still ahead).
+
+    ``given`` and ``planned`` map dose codes to the day given and the day planned (planned
+    before ``today``: overdue, waiting to be given or moved — the rest of its vaccine waits
+    with it). The child's visits are four weeks apart or more, and each gives every dose
+    then allowed, in the schedule's order: at most one dose of a vaccine, the shortest
+    intervals kept, injected live vaccines the same day or four weeks apart, no more than
+    ``max_injections`` injections (oral doses are none). What does not fit waits for the
+    next visit, planned when its month is. Doses already late go on the child's
+    ``invitation`` day (a working day spread by record number), or on an earlier day when a
+    dose falls due then on its own; every new visit is on a working day (``next_workday``)."""
+    state = _DoseState(cadence, birth, given, planned, today)
+    owed = [d for d in cadence.doses if d.code not in state.on and d.code not in state.pending
+            and state.ideal[d.code] < until]  # old enough for it within the month
+    out: list[PlannedDose] = []
+    for _ in range(len(cadence.doses)):  # each round plans a visit, or stops
+        day = _next_visit(state, owed, start, invitation, next_workday, max_injections) if owed else None
+        if day is None or day >= until:
+            break
+        for dose in list(owed):  # in the schedule's order: each takes its place before the next is judged
+            if state.may_give(dose, day, max_injections):
+                state.on[dose.code] = day
+                owed.remove(dose)
+                ideal = state.ideal[dose.code]
+                late = day > next_workday(ideal) or (arrived_on is not None and arrived_on > ideal)
+                out.append(PlannedDose(dose.code, day, late))
+        state.visits_ahead.discard(day)  # filled: a later round starts four weeks on
+        if day + dt.timedelta(days=VISIT_GAP_DAYS) >= until:
+            break
+    return out
+
+
+def _next_visit(state: _DoseState, owed: list[Dose], start: dt.date, invitation: dt.date, next_workday,
+                max_injections: int) -> dt.date | None:
+    """The child's next visit: a visit already planned ahead that a dose can join; else the
+    first working day, four weeks after the last visit, on which a dose falls due on its own
+    day, or the child's invitation day (or later) for doses already late."""
+    for day in sorted(state.visits_ahead):
+        if any(state.may_give(dose, day, max_injections) for dose in owed):
+            return day
+    last = max(state.on.values(), default=None)
+    not_before = max(start, last + dt.timedelta(days=VISIT_GAP_DAYS)) if last else start
+    on_time, late = [], []
+    for dose in owed:
+        first = state.earliest(dose, not_before)
+        if first is None:
+            continue
+        day = next_workday(max(first, not_before))
+        if dose.live:  # past the four weeks of a live vaccine given on another day
+            for on in sorted(state.live_days()):
+                if 0 < abs((day - on).days) < LIVE_GAP_DAYS:
+                    day = next_workday(on + dt.timedelta(days=LIVE_GAP_DAYS))
+        if not state.expired(dose, day):
+            (on_time if next_workday(state.ideal[dose.code]) >= start else late).append(day)
+    if late:
+        on_time.append(max(min(late), invitation))
+    return min(on_time, default=None)

@@ -9,23 +9,33 @@ from __future__ import annotations
 
 from .schedules import Cadence, Dose, Eligibility
 
-# The national immunisation schedule for children (国家免疫规划), as the issue lists it.
+# The national immunisation schedule for children (国家免疫规划), as the issue lists it, with
+# what catching up needs (国家免疫规划疫苗儿童免疫程序及说明, 2021 edition, 补种原则): the
+# shortest intervals between the doses of a vaccine — HepB 28 days then 60 days, polio 28 days
+# (IPV and bOPV are one series), DTaP 28 days for the first three and 6 months before the
+# fourth, MMR 28 days, JE-L 12 months, meningococcal A 3 months then A+C 12 months and 3 years —
+# which vaccines are oral (bOPV, no injection) and which injected live (BCG, MMR, JE-L,
+# HepA-L: the same day or 28 days apart), and the age after which a dose is no longer caught
+# up: BCG from 3 years only after a skin test (booked by hand), meningococcal A not from
+# 2 years (A+C instead).
 NATIONAL_IMMUNISATION = (
-    Dose("HepB-1", "乙肝疫苗 第1剂", 0), Dose("BCG", "卡介苗", 0),
-    Dose("HepB-2", "乙肝疫苗 第2剂", 1),
-    Dose("IPV-1", "脊灰灭活疫苗 第1剂", 2), Dose("DTaP-1", "百白破疫苗 第1剂", 2),
-    Dose("IPV-2", "脊灰灭活疫苗 第2剂", 3),
-    Dose("bOPV-1", "脊灰减毒活疫苗 第1剂", 4), Dose("DTaP-2", "百白破疫苗 第2剂", 4),
-    Dose("HepB-3", "乙肝疫苗 第3剂", 6), Dose("DTaP-3", "百白破疫苗 第3剂", 6),
-    Dose("MPSV-A-1", "A群流脑多糖疫苗 第1剂", 6),
-    Dose("MMR-1", "麻腮风疫苗 第1剂", 8), Dose("JE-L-1", "乙脑减毒活疫苗 第1剂", 8),
-    Dose("MPSV-A-2", "A群流脑多糖疫苗 第2剂", 9),
-    Dose("DTaP-4", "百白破疫苗 第4剂", 18), Dose("MMR-2", "麻腮风疫苗 第2剂", 18),
-    Dose("HepA-L", "甲肝减毒活疫苗", 18),
-    Dose("JE-L-2", "乙脑减毒活疫苗 第2剂", 24),
-    Dose("MPSV-AC-1", "A群C群流脑多糖疫苗 第1剂", 36),
-    Dose("bOPV-2", "脊灰减毒活疫苗 第2剂", 48),
-    Dose("DTaP-5", "百白破疫苗 第5剂", 72), Dose("MPSV-AC-2", "A群C群流脑多糖疫苗 第2剂", 72),
+    Dose("HepB-1", "乙肝疫苗 第1剂", 0), Dose("BCG", "卡介苗", 0, live=True, until_months=36),
+    Dose("HepB-2", "乙肝疫苗 第2剂", 1, after_days=28),
+    Dose("IPV-1", "脊灰灭活疫苗 第1剂", 2, series="polio"), Dose("DTaP-1", "百白破疫苗 第1剂", 2),
+    Dose("IPV-2", "脊灰灭活疫苗 第2剂", 3, series="polio", after_days=28),
+    Dose("bOPV-1", "脊灰减毒活疫苗 第1剂", 4, series="polio", after_days=28, oral=True),
+    Dose("DTaP-2", "百白破疫苗 第2剂", 4, after_days=28),
+    Dose("HepB-3", "乙肝疫苗 第3剂", 6, after_days=60), Dose("DTaP-3", "百白破疫苗 第3剂", 6, after_days=28),
+    Dose("MPSV-A-1", "A群流脑多糖疫苗 第1剂", 6, series="MPSV", until_months=24),
+    Dose("MMR-1", "麻腮风疫苗 第1剂", 8, live=True), Dose("JE-L-1", "乙脑减毒活疫苗 第1剂", 8, live=True),
+    Dose("MPSV-A-2", "A群流脑多糖疫苗 第2剂", 9, series="MPSV", after_months=3, until_months=24),
+    Dose("DTaP-4", "百白破疫苗 第4剂", 18, after_months=6), Dose("MMR-2", "麻腮风疫苗 第2剂", 18, after_days=28, live=True),
+    Dose("HepA-L", "甲肝减毒活疫苗", 18, live=True),
+    Dose("JE-L-2", "乙脑减毒活疫苗 第2剂", 24, after_months=12, live=True),
+    Dose("MPSV-AC-1", "A群C群流脑多糖疫苗 第1剂", 36, series="MPSV", after_months=12),
+    Dose("bOPV-2", "脊灰减毒活疫苗 第2剂", 48, series="polio", after_days=28, oral=True),
+    Dose("DTaP-5", "百白破疫苗 第5剂", 72, after_months=12),
+    Dose("MPSV-AC-2", "A群C群流脑多糖疫苗 第2剂", 72, series="MPSV", after_months=36),
 )
 
 DEFAULT_TYPES = (

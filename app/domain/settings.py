@@ -2,15 +2,15 @@
 and how typed text becomes a value.
 
 Each feature lists its settings in ``DEFINITIONS`` below (grouped by ``group``); the
-values live in the ``setting`` table (``services.settings``) and fall back to these
-defaults. Code reads them with ``services.settings.get("key")``.
+values live in the ``setting`` table (``services.admin.settings``) and fall back to these
+defaults. Code reads them with ``services.admin.settings.get("key")``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .text import Message, N_
+from .text import N_, Message
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=1, maximum=60, hint=N_("超过时限的报告在待审核中标为逾期")),
     Definition("landlord.invitation_days", 7, "int", N_("房东邀请链接有效期（天）"), N_("出租房屋与房东"),
                minimum=1, maximum=30),
-    # Figures (services.kpi, services.quality): targets from seeds 001 and 004 (登记率、办证率
+    # Figures (services.figures.kpi, services.figures.quality): targets from seeds 001 and 004 (登记率、办证率
     # ≥ 90 %, 租赁房屋掌握率和综合服务率 ≥ 95 %, 录入率 98–100 %) and the data-quality thresholds.
     Definition("kpi.target.registration", 95, "percent", N_("登记率目标（％）"), N_("统计与数据质量"),
                hint=N_("月末在册人数占估计流动人口数的比例")),
@@ -62,7 +62,10 @@ DEFINITIONS: tuple[Definition, ...] = (
                minimum=0, maximum=1000, hint=N_("抽查核实为合格的记录")),
     Definition("audit.sample_size", 20, "int", N_("每个网格每次抽查的记录数"), N_("工作量与抽查"),
                minimum=1, maximum=500),
-    # Services: notices and reminders (services.notices, services.reminders).
+    # Services: planning vaccinations (services.health.planning, domain.schedules.plan_doses).
+    Definition("immunisation.max_injections", 3, "int", N_("每次接种最多注射几针"), N_("免费服务排期"),
+               minimum=1, maximum=6, hint=N_("口服疫苗不计。补种时同一种疫苗每次最多一剂，并按最短间隔分次安排；超出的剂次排到下次（至少间隔 4 周）。国家免疫规划程序本身每次最多 3 针")),
+    # Services: notices and reminders (services.health.notices, services.health.reminders).
     Definition("notice.days_same_city", 15, "int", N_("催办通知书期限：户籍地在同市（天）"), N_("服务通知与短信提醒"),
                minimum=1, maximum=365, hint=N_("按户籍地远近给出办理期限")),
     Definition("notice.days_same_province", 30, "int", N_("催办通知书期限：户籍地在同省外市（天）"),
@@ -79,6 +82,20 @@ DEFINITIONS: tuple[Definition, ...] = (
                N_("服务通知与短信提醒"), minimum=1, maximum=1440),
     Definition("sms.signature", "安居", "text", N_("短信签名"), N_("服务通知与短信提醒"),
                hint=N_("短信开头【】中的名称，须与短信服务商处备案的签名一致")),
+    # The exchange between deployments (services.exchange): who this deployment is, deadlines, retries.
+    Definition("exchange.county_code", "", "text", N_("本部署所在县（区）的行政区划代码"), N_("两地信息交换"),
+               hint=N_("6 位代码，如 330106；对方部署按它识别本部署")),
+    Definition("exchange.county_name", "", "text", N_("本部署所在县（区）的名称"), N_("两地信息交换")),
+    Definition("exchange.feedback_days", 15, "int", N_("流入通报的反馈期限（天）"), N_("两地信息交换"),
+               minimum=1, maximum=90, hint=N_("超过期限未反馈的通报在协查页标为逾期")),
+    Definition("kpi.target.exchange_feedback", 99, "percent", N_("流入通报反馈率目标（％）"), N_("两地信息交换"),
+               hint=N_("期限内反馈的流入通报占收到的通报的比例（全国平台曾达 99.86％）")),
+    Definition("kpi.target.exchange_inquiry", 90, "percent", N_("流出人口函查率目标（％）"), N_("两地信息交换"),
+               hint=N_("已函查或流入地已确认的外出人员占外出人员的比例")),
+    Definition("kpi.target.four_knows", 95, "percent", N_("流出人口“四知”齐全率目标（％）"), N_("两地信息交换"),
+               hint=N_("外出原因、流入地（到乡镇街道）、从事职业、联系方式齐全的记录的比例")),
+    Definition("exchange.max_attempts", 8, "int", N_("消息投递失败时最多尝试次数"), N_("两地信息交换"),
+               minimum=1, maximum=30, hint=N_("每次失败后等待时间加倍；用尽后列为投递失败，可手动重试")),
 )
 
 BY_KEY = {d.key: d for d in DEFINITIONS}

@@ -7,9 +7,13 @@ from flask_login import current_user
 
 from ..card.qr import card_url, code_entry_url, svg_data_uri
 from ..domain.cards import format_short_code
-from ..services import areas, cards, scope
-from ..services.errors import ValidationFailed
-from ..web import actor, render, roles_required, tr
+from ..domain.keys import parse_key
+from ..services import scope
+from ..services.admin import areas
+from ..services.cards import issuing as cards
+from ..services.common.errors import ValidationFailed
+from ..web import actor, render, roles_required
+from ..web.forms import flash_refusal
 from . import bp
 from .helpers import STAFF
 
@@ -26,21 +30,39 @@ def _sheet(grid, issued):
 @roles_required(*STAFF)
 def cards_home():
     counts = cards.unprinted_counts(current_user)
-    return render("grid/cards.html", grids=[(g, counts.get(g.id, 0)) for g in scope.grids(current_user)])
+    return render("grid/cards.html", grids=[(g, counts.get(g.id, 0)) for g in scope.grids(current_user)],
+                  batches=cards.recent_batches(current_user))
+
+
+def _print_sheet(grid, batch, issued):
+    return render("grid/cards_print.html", sheet=_sheet(grid, issued), grid=grid, batch=batch,
+                  code_url=code_entry_url())
 
 
 @bp.post("/cards/print")
 @roles_required(*STAFF)
 def print_cards():
-    grid_id = request.form.get("grid_id", "")
-    grid = scope.get_grid(current_user, int(grid_id)) if grid_id.isdigit() else None
+    grid_id = parse_key(request.form.get("grid_id"))
+    grid = scope.get_grid(current_user, grid_id) if grid_id else None
     if grid is None:
         return redirect(url_for("grid.cards_home"))
-    issued = cards.print_batch(actor(), current_user, grid.id)
+    batch, issued = cards.print_batch(actor(), current_user, grid.id)
     if not issued:
         flash(gettext("该网格没有待打印的联系卡"), "info")
         return redirect(url_for("grid.cards_home"))
-    return render("grid/cards_print.html", sheet=_sheet(grid, issued), grid=grid, code_url=code_entry_url())
+    return _print_sheet(grid, batch, issued)
+
+
+@bp.post("/cards/batches/<int:batch_id>/reprint")
+@roles_required(*STAFF)
+def reprint_cards(batch_id: int):
+    """重印此批: a sheet that came out wrong, printed again with every card reissued."""
+    try:
+        batch, issued = cards.reprint_batch(actor(), current_user, batch_id)
+    except ValidationFailed as exc:
+        flash_refusal(exc)
+        return redirect(url_for("grid.cards_home"))
+    return _print_sheet(scope.get_grid(current_user, batch.grid_id), batch, issued)
 
 
 @bp.post("/people/<int:person_id>/card/reissue")
@@ -49,11 +71,10 @@ def reissue_card(person_id: int):
     try:
         issued = cards.reissue(actor(), current_user, person_id)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
         return redirect(url_for("grid.person", person_id=person_id))
     person = issued.card.person
-    return render("grid/cards_print.html", sheet=_sheet(person.grid, [(person, issued)]), grid=person.grid,
-                  code_url=code_entry_url())
+    return _print_sheet(person.grid, issued.card.batch, [(person, issued)])
 
 
 @bp.post("/people/<int:person_id>/card/revoke")

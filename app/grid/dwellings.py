@@ -5,14 +5,16 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..services import dwellings as dwelling_service
-from ..services import scope
 from ..domain.masking import mask_id_number
-from ..services.errors import StaleEdit, ValidationFailed
+from ..services import scope
+from ..services.common.errors import StaleEdit, ValidationFailed
+from ..services.registry import dwellings as dwelling_service
 from ..web import actor, int_arg, is_htmx, render, roles_required
+from ..web.forms import apply_errors
+from ..web.lists import cursor_arg, grid_arg, page_links, remembered_search
 from . import bp
 from .forms import DwellingForm, EditDwellingForm
-from .helpers import STAFF, apply_errors, grid_arg, remembered_search, stale_rows
+from .helpers import STAFF, stale_rows
 from .landlords import invite_landlord, landlord_panel
 
 
@@ -20,9 +22,8 @@ from .landlords import invite_landlord, landlord_panel
 @roles_required(*STAFF)
 def dwellings():
     q, grid_id = remembered_search("dq"), grid_arg()
-    page = dwelling_service.search(current_user, q=q, grid_id=grid_id, page=int_arg("page", 1) or 1)
-    context = dict(q=q, page=page, grid_id=grid_id,
-                   page_url=lambda n: url_for("grid.dwellings", grid=grid_id, page=n))
+    page = dwelling_service.search(current_user, q=q, grid_id=grid_id, cursor=cursor_arg())
+    context = dict(q=q, page=page, grid_id=grid_id, page_url=page_links("grid.dwellings", grid=grid_id))
     if is_htmx():
         return render("grid/dwellings.html", block="results", **context)
     return render("grid/dwellings.html", grids=scope.grids(current_user), **context)

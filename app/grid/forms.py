@@ -3,48 +3,28 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
-                     SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..core.templating import choice_options
 from ..domain import choices
-from ..domain.idcard import InvalidIdNumber, parse_id_number
-from ..domain.phone import InvalidPhone, normalise_mobile
-from ..web import tr
+from ..domain.keys import coerce_key, optional_key, parse_key
+from ..web.forms import IdNumberField, valid_id_number, valid_mobile
 
 BLANK = [("", "—")]
 
 
 def _with_blank(options):
     return BLANK + choice_options(options)
-
-
-class IdNumberField(StringField):
-    """Normalises on input; validation reports the domain's message."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        self.data = (self.data or "").strip()
-
-
-def valid_id_number(form, field):
-    if not field.data:
-        return
-    try:
-        parsed = parse_id_number(field.data)
-    except InvalidIdNumber as exc:
-        raise ValidationError(tr(exc.message)) from None
-    field.data = parsed.number
-
-
-def valid_mobile(form, field):
-    if not field.data:
-        return
-    try:
-        field.data = normalise_mobile(field.data)
-    except InvalidPhone as exc:
-        raise ValidationError(tr(str(exc))) from None
 
 
 class DwellingFields:
@@ -91,8 +71,8 @@ class PersonForm(FlaskForm, DwellingFields):
     expected_stay = SelectField(_l("预计居住期限"), choices=[], validators=[Optional()])
     employer = StringField(_l("工作单位"), validators=[Optional(), Length(max=100)])
     collected_at = DateTimeLocalField(_l("信息采集时间"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    grid_id = SelectField(_l("网格"), coerce=int, choices=[])
-    dwelling_id = SelectField(_l("现住所"), coerce=lambda v: int(v) if v else None, choices=[],
+    grid_id = SelectField(_l("网格"), coerce=coerce_key, choices=[])
+    dwelling_id = SelectField(_l("现住所"), coerce=optional_key, choices=[],
                               validators=[Optional()])
     room = StringField(_l("房间号"), validators=[Optional(), Length(max=20)])
     accept_namesake = BooleanField(_l("我已核实，不是同一人"))
@@ -132,14 +112,39 @@ class PersonForm(FlaskForm, DwellingFields):
 
 
 class EditPersonForm(PersonForm):
-    """Details only: where someone lives changes through a move, not an edit."""
+    """Details only: where someone lives changes through a move, not an edit.
+
+    The identity number is not filled in (the page masks it): left blank, the number stays
+    as it is, unless 暂无身份证号 is ticked. ``opened`` carries the values the form showed
+    when opened, signed, for merging if someone else saves first."""
+
+    opened = HiddenField()
+    has_id_number = False  # set by the view: whether the record has a number to keep
+
+    def keeps_id_number(self) -> bool:
+        return self.has_id_number and not self.id_number.data and not self.no_id_number.data
+
+    def validate_id_number(self, field):
+        if not self.keeps_id_number():
+            super().validate_id_number(field)
+
+    def validate(self, extra_validators=None) -> bool:
+        if self.keeps_id_number():  # birth date and sex come from the number kept
+            return FlaskForm.validate(self, extra_validators)
+        return super().validate(extra_validators)
+
+    def person_fields(self) -> dict:
+        fields = super().person_fields()
+        if self.keeps_id_number():
+            del fields["id_number"]
+        return fields
 
 
 class MoveForm(FlaskForm, DwellingFields):
     version = HiddenField()
     on = DateField(_l("迁入新住所日期"), validators=[DataRequired(_l("请填写日期"))])
-    grid_id = SelectField(_l("网格"), coerce=int, choices=[])
-    dwelling_id = SelectField(_l("新住所"), coerce=lambda v: int(v) if v else None, choices=[],
+    grid_id = SelectField(_l("网格"), coerce=coerce_key, choices=[])
+    dwelling_id = SelectField(_l("新住所"), coerce=optional_key, choices=[],
                               validators=[Optional()])
     room = StringField(_l("房间号"), validators=[Optional(), Length(max=20)])
     note = StringField(_l("备注"), validators=[Optional(), Length(max=200)])
@@ -182,7 +187,7 @@ class _DwellingPageForm(FlaskForm, DwellingFields):
 
 
 class DwellingForm(_DwellingPageForm):
-    grid_id = SelectField(_l("网格"), coerce=int, choices=[])
+    grid_id = SelectField(_l("网格"), coerce=coerce_key, choices=[])
     invite_landlord = BooleanField(_l("保存后邀请房东（出示二维码给房东扫描）"))
 
 
@@ -193,15 +198,12 @@ class EditDwellingForm(_DwellingPageForm):
 
     def opened_version(self) -> int:
         """The version the form was opened on; one that cannot be read counts as outdated."""
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return 0
+        return parse_key(self.version.data) or 0
 
 
 class TransferForm(FlaskForm):
     id_number = IdNumberField(validators=[DataRequired(), valid_id_number])
-    grid_id = SelectField(_l("转入网格"), coerce=int, choices=[])
+    grid_id = SelectField(_l("转入网格"), coerce=coerce_key, choices=[])
     note = StringField(_l("说明"), validators=[Optional(), Length(max=200)])
 
 
@@ -211,8 +213,8 @@ class AcceptForm(FlaskForm):
     on = DateField(_l("日期"), validators=[Optional()])
     phone = StringField(_l("手机号码"), validators=[Optional(), valid_mobile], render_kw={"inputmode": "tel"})
     address = StringField(_l("新住所地址"), validators=[Optional(), Length(max=200)])
-    grid_id = SelectField(_l("网格"), coerce=int, choices=[], validators=[Optional()])
-    dwelling_id = SelectField(_l("已登记的住所"), coerce=lambda v: int(v) if v else None, choices=[],
+    grid_id = SelectField(_l("网格"), coerce=coerce_key, choices=[], validators=[Optional()])
+    dwelling_id = SelectField(_l("已登记的住所"), coerce=optional_key, choices=[],
                               validators=[Optional()])
     room = StringField(_l("房间号"), validators=[Optional(), Length(max=20)])
     destination = StringField(_l("去向"), validators=[Optional(), Length(max=200)])
@@ -242,4 +244,4 @@ class RejectForm(FlaskForm):
 
 
 class ForwardForm(FlaskForm):
-    grid_id = SelectField(_l("转交给网格"), coerce=int, choices=[])
+    grid_id = SelectField(_l("转交给网格"), coerce=coerce_key, choices=[])

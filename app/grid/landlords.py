@@ -11,9 +11,11 @@ from ..card.qr import base_url, svg_data_uri
 from ..domain import rental
 from ..extensions import db
 from ..models import Tenancy
-from ..services import agreements, invitations, scope, sweeps
-from ..services.errors import NotFound, ValidationFailed
-from ..web import actor, render, roles_required, tr
+from ..services import scope
+from ..services.common.errors import NotFound, ValidationFailed
+from ..services.rental import agreements, invitations, sweeps
+from ..web import actor, render, roles_required
+from ..web.forms import flash_refusal
 from . import bp
 from .helpers import STAFF
 
@@ -29,7 +31,7 @@ def invite_landlord(dwelling_id: int):
     try:
         issued = invitations.invite(actor(), current_user, dwelling_id)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
         return redirect(url_for("grid.dwelling", dwelling_id=dwelling_id))
     link = invitation_url(issued.token)
     d = scope.get_dwelling(current_user, dwelling_id)
@@ -46,7 +48,7 @@ def revoke_invitation(dwelling_id: int):
     try:
         invitations.revoke(actor(), current_user, dwelling_id)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
     else:
         flash(gettext("邀请链接已撤销"), "success")
     return redirect(url_for("grid.dwelling", dwelling_id=dwelling_id))

@@ -5,15 +5,16 @@ from flask import request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..core.templating import choice_label
 from ..domain import choices
 from ..domain.masking import mask_id_number
-from ..services import ledger as ledger_service
 from ..services import scope
-from ..services.export import Sheet
-from ..web import int_arg, render, roles_required, xlsx_download
-from ..core.templating import choice_label
+from ..services.common.spreadsheet import Sheet
+from ..services.rental import ledger as ledger_service
+from ..web import render, roles_required, xlsx_download
+from ..web.lists import cursor_arg, grid_arg, grid_choices, page_links
 from . import bp
-from .helpers import STAFF, grid_arg
+from .helpers import STAFF
 
 
 def _query() -> dict:
@@ -26,11 +27,11 @@ def _query() -> dict:
 @roles_required(*STAFF)
 def ledger():
     query = _query()
-    page = ledger_service.page(current_user, number=int_arg("page", 1) or 1, **query)
+    page = ledger_service.page(current_user, cursor=cursor_arg(), **query)
     args = {"grid": query["grid_id"], "kind": query["kind"], **query["filters"]}
     grids = scope.grids(current_user)
-    return render("grid/ledger.html", page=page, grids=grids, grid_labels={g.id: g.label for g in grids}, args=args,
-                  page_url=lambda n: url_for("grid.ledger", page=n, **args),
+    return render("grid/ledger.html", page=page, grids=grids, grid_labels=dict(grid_choices(grids)), args=args,
+                  page_url=page_links("grid.ledger", **args),
                   export_url=url_for("grid.ledger_export", **args))
 
 
@@ -46,7 +47,7 @@ def ledger_export():
     query = _query()
     headers = [gettext("地址"), gettext("网格"), gettext("类型"), gettext("房间数"), gettext("在住人数"),
                gettext("房东"), gettext("房东手机"), gettext("房东身份证号"), gettext("责任书"), gettext("最近走访")]
-    grids = {g.id: g.label for g in scope.grids(current_user)}
+    grids = dict(grid_choices(scope.grids(current_user)))
 
     def rows():
         for r in ledger_service.all_rows(current_user, **query):
@@ -57,4 +58,5 @@ def ledger_export():
                    _signed(r), r.last_visit.strftime("%Y-%m") if r.last_visit else None]
 
     sheet = Sheet(gettext("出租房屋台账"), headers, rows(), widths=[36, 18, 12, 8, 8, 10, 14, 20, 8, 10])
-    return xlsx_download(gettext("出租房屋台账"), [sheet])
+    return xlsx_download(gettext("出租房屋台账"), [sheet], audit_as="ledger.export",
+                         filters={"grid_id": query["grid_id"], "kind": query["kind"], **query["filters"]})

@@ -5,11 +5,12 @@ from flask import request
 from flask_login import current_user
 
 from ..domain import divisions
-from ..services import dwellings as dwelling_service
 from ..services import scope
-from ..web import int_arg, render, roles_required
+from ..domain.keys import parse_key
+from ..web import render, roles_required
 from . import bp
-from .helpers import STAFF
+from . import helpers
+from .helpers import STAFF, searched_dwelling
 
 LEVELS = ("hukou_1", "hukou_2", "hukou_3", "hukou_4")
 
@@ -48,9 +49,17 @@ def hukou_picker():
     return render("grid/_hukou_picker.html", **picker_context(picked_code(request.args)))
 
 
-@bp.get("/pickers/dwellings")
+@bp.route("/pickers/dwellings", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def dwelling_options():
-    grid_id = int_arg("grid_id")
-    options = dwelling_service.in_grid(grid_id) if grid_id and scope.may_see_grid(current_user, grid_id) else []
-    return render("grid/_dwelling_options.html", options=options)
+    """The options of a dwelling picker: the grid's dwellings, or those whose address
+    contains the text typed into its search box (posted, as the work list's search is)."""
+    grid_id, selected = _int(request.values.get("grid_id")), _int(request.values.get("dwelling_id"))
+    if not grid_id or not scope.may_see_grid(current_user, grid_id):
+        return render("grid/_dwelling_options.html", found=None)
+    return render("grid/_dwelling_options.html", found=helpers.dwelling_options(
+        grid_id, searched_dwelling(), selected, pick_single=True))
+
+
+def _int(value) -> int | None:
+    return parse_key(value)

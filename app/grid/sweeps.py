@@ -7,11 +7,15 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..domain import rental
-from ..services import scope, sweeps
-from ..services.errors import ValidationFailed
-from ..web import actor, is_htmx, render, roles_required, tr
+from ..services import scope
+from ..services.common.errors import ValidationFailed
+from ..services.rental import sweeps
+from ..web import actor, is_htmx, render, roles_required
+from ..web.forms import flash_refusal
+from ..web.idempotency import idempotent
+from ..web.lists import grid_arg
 from . import bp
-from .helpers import STAFF, grid_arg
+from .helpers import STAFF
 
 SHOW = ("todo", "done", "all")
 
@@ -39,6 +43,7 @@ def sweep():
 
 @bp.post("/sweep/<int:dwelling_id>")
 @roles_required(*STAFF)
+@idempotent
 def mark_visited(dwelling_id: int):
     d = scope.get_dwelling(current_user, dwelling_id)
     result = request.form.get("result", "")
@@ -46,7 +51,7 @@ def mark_visited(dwelling_id: int):
     try:
         visit = sweeps.mark(actor(), current_user, d.id, result, request.form.get("note"))
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
         return redirect(url_for("grid.sweep", grid=d.grid_id, show=show))
     if visit.result == "changes":
         # What changed is recorded on the people: the dwelling page leads to each form.
@@ -56,6 +61,7 @@ def mark_visited(dwelling_id: int):
             return "", 204, {"HX-Redirect": target}
         return redirect(target)
     if is_htmx():
-        return render("grid/sweep.html", block="sweep", **_context(d.grid_id, show))
+        # The redrawn list says what was recorded: no flash survives an htmx swap.
+        return render("grid/sweep.html", block="sweep", marked=d.address, **_context(d.grid_id, show))
     flash(gettext("已记录走访：%(address)s", address=d.address), "success")
     return redirect(url_for("grid.sweep", grid=d.grid_id, show=show))

@@ -1,4 +1,4 @@
-"""Forms of the landlords' pages. Rules are checked again by ``services.landlords``."""
+"""Forms of the landlords' pages. Rules are checked again by ``services.rental.landlords``."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,11 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..card.forms import not_in_future
 from ..core.templating import choice_options
 from ..domain import rental
 from ..domain.clock import local_today
-from ..grid.forms import IdNumberField, valid_id_number, valid_mobile
+from ..web.forms import IdNumberField, not_in_future, valid_id_number, valid_mobile
 
 
 class SetPasswordForm(FlaskForm):

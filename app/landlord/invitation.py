@@ -2,17 +2,15 @@
 showed them, and is signed in. Anyone holding the link may use it once, before it expires."""
 from __future__ import annotations
 
-import time
-
-from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import login_user
 
+from ..auth.session import start_session
 from ..domain.clock import utcnow
 from ..extensions import limiter
-from ..grid.helpers import apply_errors
-from ..services import invitations
-from ..services.errors import NotFound, ValidationFailed
+from ..services.common.errors import NotFound, ValidationFailed
+from ..services.rental import invitations
+from ..web.forms import apply_errors
 from . import bp
 from .forms import SetPasswordForm
 
@@ -40,9 +38,7 @@ def invitation(token: str):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            session.clear()
-            login_user(user)
-            session["seen"] = int(time.time())
+            start_session(user)
             flash(gettext("密码已设置。以后请用手机号码和这个密码登录。"), "success")
             return redirect(url_for("landlord.home"))
     return _private(make_response(render_template(

@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from ..domain import rental
 from ..domain.idcard import InvalidIdNumber, parse_id_number
-from ..grid.helpers import apply_errors
-from ..services import agreements
-from ..services import landlords as service
-from ..services import scope, settings
-from ..services.errors import ValidationFailed
+from ..services import scope
+from ..services.admin import settings
+from ..services.common.errors import ValidationFailed
+from ..services.rental import agreements
+from ..services.rental import landlords as service
 from ..web import actor, is_htmx, render, roles_required, tr
+from ..web.forms import apply_errors, flash_refusal
 from . import bp
 from .forms import ArrivalForm, DepartureForm, DisputeForm, SignForm
 
@@ -46,7 +47,7 @@ def confirm(tenancy_id: int):
     try:
         service.confirm(actor(), current_user, tenancy.id)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
     else:
         if not is_htmx():  # htmx redraws the row, which says so
             flash(gettext("已确认 %(name)s 是您的租客", name=tenancy.person.name), "success")

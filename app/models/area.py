@@ -25,6 +25,12 @@ user_grids = db.Table(
 )
 
 
+def township_in(path: str) -> int | None:
+    """The township's id in a ``path`` from the root (``/county/township/…/``)."""
+    ids = [i for i in path.strip("/").split("/") if i]
+    return int(ids[1]) if len(ids) > 1 else None
+
+
 class Area(db.Model):
     """A node of the deployment's area tree: county → township → community → grid.
 
@@ -56,6 +62,21 @@ class Area(db.Model):
         if self.is_grid and self.parent is not None:
             return f"{self.parent.name} {self.name}"
         return self.name
+
+    @property
+    def township_id(self) -> int | None:
+        """The township above (or this one), from ``path``: no query."""
+        return township_in(f"{self.path}{self.id}/")
+
+    @property
+    def path_label(self) -> str:
+        """“北山街道 › 文一社区 › 第1网格”: a grid told apart from a namesake in another
+        township, wherever grids of several townships are listed."""
+        names, area = [], self
+        while area is not None and area.level != AreaLevel.COUNTY.value:
+            names.append(area.name)
+            area = area.parent
+        return " › ".join(reversed(names))
 
     @property
     def is_grid(self) -> bool:

@@ -20,8 +20,26 @@ class Card(db.Model):
     printed_at = db.Column(db.DateTime)
     revoked_at = db.Column(db.DateTime)
     revoked_reason = db.Column(db.String(20))  # reissued, departed, revoked
+    batch_id = db.Column(db.Integer, db.ForeignKey("card_batch.id"), index=True)  # the sheet it was printed on
 
     person = db.relationship("Person", backref=db.backref("cards", passive_deletes=True))
+    batch = db.relationship("CardBatch")
+
+
+class CardBatch(db.Model):
+    """Cards printed together on one print sheet. A sheet that came out wrong (a jam, the
+    wrong scale) is printed again as a whole: every card of it reissued at once."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    grid_id = db.Column(db.Integer, db.ForeignKey("area.id"), nullable=False)
+    printed_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    printed_by_id = db.Column(db.Integer, db.ForeignKey("user.id"))
+    size = db.Column(db.Integer, nullable=False, default=0)
+    reprint_of_id = db.Column(db.Integer, db.ForeignKey("card_batch.id"))
+
+    grid = db.relationship("Area")
+    printed_by = db.relationship("User")
+    __table_args__ = (db.Index("ix_card_batch_grid_printed", "grid_id", "printed_at"),)
 
 
 class UnlockAttempt(db.Model):

@@ -6,9 +6,9 @@ from ..extensions import db
 
 class GridFigure(db.Model):
     """One counted figure of one grid for one month (``month`` is its first day): the
-    store the dashboards read, filled by ``services.figures`` from the records.
+    store the dashboards read, filled by ``services.figures.store`` from the records.
 
-    ``measure`` names a definition in ``services.measures``; ``value`` is NULL where the
+    ``measure`` names a definition in ``services.figures.measures``; ``value`` is NULL where the
     figure is unknown (a grid without an estimated population). Rows of a closed month
     are final once computed after the month ended; the current month's are recomputed
     when older than the ``figures.max_age_minutes`` setting.

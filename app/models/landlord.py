@@ -47,7 +47,7 @@ class AgreementTemplate(db.Model):
 
 class Agreement(db.Model):
     """A landlord's signature of one template version for one dwelling. A dwelling that
-    changes hands is signed again by its new landlord (``services.agreements``)."""
+    changes hands is signed again by its new landlord (``services.rental.agreements``)."""
 
     id = db.Column(db.Integer, primary_key=True)
     dwelling_id = db.Column(db.Integer, db.ForeignKey("dwelling.id", ondelete="CASCADE"), nullable=False)

@@ -5,7 +5,7 @@ from ..extensions import db
 
 
 class PeopleImport(db.Model):
-    """An uploaded people ledger on its way in: the file (kept under ``instance/imports/``
+    """An uploaded ledger (people, or of another ``ledger`` kind) on its way in: the file (kept under ``instance/imports/``
     as ``token``, never in the session or a URL), how its columns map, what the dry run
     found, what the import wrote. Only its owner sees it; the file is deleted after the
     import, when discarded, or when it expires."""
@@ -17,6 +17,8 @@ class PeopleImport(db.Model):
     size = db.Column(db.Integer, nullable=False)
     sha256 = db.Column(db.String(64), nullable=False, index=True)
     kind = db.Column(db.String(8), nullable=False)
+    # Which ledger it is (``services.registry.people_import.KINDS``): people, outflow.
+    ledger = db.Column(db.String(10), nullable=False, default="people", server_default="people")
     sheet = db.Column(db.String(100))
     header_row = db.Column(db.Integer)  # 0-based index of the header in the sheet's rows
     mapping = db.Column(db.JSON)  # {"column index": "field key"}

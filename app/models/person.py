@@ -93,4 +93,5 @@ class Movement(db.Model):
     from_dwelling = db.relationship("Dwelling", foreign_keys=[from_dwelling_id])
     to_dwelling = db.relationship("Dwelling", foreign_keys=[to_dwelling_id])
     recorded_by = db.relationship("User")
-    __table_args__ = (db.Index("ix_movement_person_date", "person_id", "on_date"),)
+    __table_args__ = (db.Index("ix_movement_person_date", "person_id", "on_date"),
+                      db.Index("ix_movement_recorded_at", "recorded_at", "id"))  # the API's changes feed

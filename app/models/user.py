@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     failed_logins = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(db.DateTime)
     must_change_password = db.Column(db.Boolean, nullable=False, default=False)
+    # Written into the session at sign-in; signing out, a password change or reset and
+    # deactivation raise it, so every session signed in before stops working.
+    session_generation = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime)
 
@@ -50,5 +53,27 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return bool(self.active)
 
+    def get_id(self) -> str:  # Flask-Login's key in the session: the id and the generation
+        return f"{self.id}:{self.session_generation or 0}"
+
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {r.value if isinstance(r, Role) else r for r in roles}
+
+
+class LoginFailure(db.Model):
+    """A wrong password (or unknown username) from an IP address: too many from one address
+    stop its attempts for a while, whichever accounts they aim at."""
+
+    id = db.Column(db.Integer, primary_key=True)
+    ip = db.Column(db.String(45), nullable=False)
+    at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    __table_args__ = (db.Index("ix_login_failure_ip_at", "ip", "at"),)
+
+
+class RateCounter(db.Model):
+    """Rate-limit counters kept in the database (``serving.ratelimit_db``) when no Redis is
+    configured: one row per limit and key, counting up to its window's end."""
+
+    key = db.Column(db.String(255), primary_key=True)
+    count = db.Column(db.Integer, nullable=False, default=0)
+    expires_at = db.Column(db.Float, nullable=False)  # Unix time, as the limits library counts

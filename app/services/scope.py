@@ -6,12 +6,17 @@ Every query for people or dwellings starts from ``people(user)`` / ``dwellings(u
 from __future__ import annotations
 
 from flask import has_request_context, request
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Area, AreaLevel, Dwelling, Person, Role, Tenancy, User, user_grids
-from .errors import NotFound
+from ..models import ApiToken, Area, AreaLevel, Dwelling, Person, Role, Tenancy, User, user_grids
+from ..models.area import township_in
+from .common.errors import NotFound
+
+
+# Up to this many grids, a user's grids are loaded whole when their paths are needed.
+FEW_GRIDS = 50
 
 
 def grid_ids(user: User) -> list[int] | None:
@@ -40,6 +45,10 @@ def _grid_ids(user: User) -> list[int]:
             Area.path.startswith(user.area.path + f"{user.area_id}/"),
             Area.level == AreaLevel.GRID.value,
         )
+    elif user.role == ApiToken.ROLE and user.areas:  # an integration: the grids in and below its areas
+        stmt = select(Area.id).where(Area.level == AreaLevel.GRID.value, or_(
+            Area.id.in_([a.id for a in user.areas]),
+            *[Area.path.startswith(f"{a.path}{a.id}/") for a in user.areas]))
     else:
         return []
     return list(db.session.scalars(stmt.order_by(stmt.selected_columns[0])))
@@ -64,9 +73,41 @@ def dwellings(user: User) -> Select:
 
 
 def grids(user: User) -> list[Area]:
-    stmt = _scoped(select(Area).where(Area.level == AreaLevel.GRID.value), user, Area.id)
-    # Grids are shown with their community's name (Area.label): load it in the same query.
-    return list(db.session.scalars(stmt.options(joinedload(Area.parent)).order_by(Area.code)))
+    """The user's grids, by code (once per request)."""
+    memo = request.environ.setdefault("anju.grids", {}) if has_request_context() else {}
+    key = (user.id, user.role, user.area_id)
+    if key not in memo:
+        stmt = _scoped(select(Area).where(Area.level == AreaLevel.GRID.value), user, Area.id)
+        # Grids are shown with their community's and, across townships, township's name
+        # (Area.label, Area.path_label): load them in the same query.
+        memo[key] = list(db.session.scalars(stmt.options(joinedload(Area.parent).joinedload(Area.parent))
+                                            .order_by(Area.code)))
+    return list(memo[key])
+
+
+def grid_name(user: User, grid: Area | None) -> str:
+    """A grid's name as ``user`` needs it: “文一社区 第1网格” within one township, the whole
+    path “北山街道 › 文一社区 › 第1网格” when the user's grids span several (two townships
+    may each have a “文一社区 第1网格”)."""
+    if grid is None:
+        return ""
+    return grid.path_label if spans_townships(user) else grid.label
+
+
+def spans_townships(user: User) -> bool:
+    """Whether the user's grids lie in more than one township (the admin's do): then a grid
+    is named with its township (``Area.path_label``). Once per request."""
+    memo = request.environ.setdefault("anju.spans", {}) if has_request_context() else {}
+    key = (user.id, user.role, user.area_id)
+    if key not in memo:
+        ids = grid_ids(user)
+        if ids is not None and len(ids) <= FEW_GRIDS:  # a coordinator's: their grids, loaded anyway
+            paths = [g.path for g in grids(user)]
+        else:
+            stmt = _scoped(select(Area.path).where(Area.level == AreaLevel.GRID.value), user, Area.id)
+            paths = db.session.scalars(stmt.distinct())
+        memo[key] = len({township_in(path) for path in paths}) > 1
+    return memo[key]
 
 
 def areas(user: User) -> Select:

@@ -7,11 +7,15 @@ from flask_babel import format_date, gettext
 from flask_login import current_user
 
 from ..domain.clock import local_today
-from ..grid.helpers import apply_errors, grid_arg
-from ..services import appointments, appointments_export, people_export, scope, service_types
-from ..services.errors import StaleEdit, ValidationFailed
-from ..services.export import Sheet
+from ..domain.keys import parse_key
+from ..services import scope
+from ..services.common.errors import StaleEdit, ValidationFailed
+from ..services.common.spreadsheet import Sheet
+from ..services.health import appointments, appointments_export, service_types
+from ..services.registry import people_export
 from ..web import actor, int_arg, render, roles_required, safe_next, tr, xlsx_download
+from ..web.forms import apply_errors, own_ids
+from ..web.lists import cursor_arg, grid_arg, page_links
 from . import bp
 from .forms import NoShowForm, RescheduleForm, ResultForm
 from .helpers import SERVICE_STAFF, date_arg, form_version
@@ -37,9 +41,9 @@ def _filter_args(f: dict, **extra) -> dict:
 def appointment_list():
     f = list_filters()
     page = appointments.work_list(current_user, f["view"], day=f["day"], grid_id=f["grid_id"], type_id=f["type_id"],
-                                  page=int_arg("page", 1) or 1)
+                                  cursor=cursor_arg())
     return render("station/appointments.html", page=page, f=f, today=local_today(), args=_filter_args(f),
-                  page_url=lambda n: url_for("station.appointment_list", **_filter_args(f, page=n)),
+                  page_url=page_links("station.appointment_list", **_filter_args(f)),
                   types=[t for t in service_types.all_types() if t.active], grids=scope.grids(current_user),
                   may_see_full_ids=people_export.may_see_full_ids(current_user))
 
@@ -60,11 +64,11 @@ def export_appointments():
                    with_results=with_results)
     export = appointments_export.work_list_rows(current_user, **filters, label=lambda text: tr(text) if text else None)
     title = _list_title(f)
-    response = xlsx_download(title, [Sheet(title, [gettext(h) for h in appointments_export.headers(with_results)],
-                                           export.rows, widths=appointments_export.widths(with_results))])
-    # The file is complete (written to a temporary file) before it is sent: the count is known.
-    appointments_export.record(actor(), current_user, **filters, rows=export.counted[0])
-    return response
+    return xlsx_download(title, [Sheet(title, [gettext(h) for h in appointments_export.headers(with_results)],
+                                       export.rows, widths=appointments_export.widths(with_results))],
+                         audit_as="appointment.export", full_ids=full,
+                         filters={"view": f["view"], "day": f["day"] if f["view"] == "day" else None,
+                                  "grid_id": f["grid_id"], "type_id": f["type_id"], "results": with_results})
 
 
 @bp.get("/appointments/print")
@@ -83,8 +87,10 @@ def _page(a, result=None, no_show=None, reschedule=None, stale=False, status=200
                                                        "place": a.place or a.service_type.place})
     result.set_outcomes(a.service_type.category)
     return render("station/appointment.html", http_status=status, a=a, result=result, stale=stale,
-                  no_show=no_show or NoShowForm(formdata=None, data={"version": a.version}),
-                  reschedule=reschedule or RescheduleForm(formdata=None, data={"version": a.version}),
+                  # three forms on one page: the second and third get ids of their own (labels, focus)
+                  no_show=own_ids(no_show or NoShowForm(formdata=None, data={"version": a.version}), "no-show"),
+                  reschedule=own_ids(reschedule or RescheduleForm(formdata=None, data={"version": a.version}),
+                                     "reschedule"),
                   back=safe_next(request.values.get("next"), url_for("station.appointment_list")),
                   today=local_today(), line=_line(a), contact=appointments.contact(a.person),
                   visit=appointments.visit_of(a))
@@ -114,7 +120,7 @@ def _done(a, message: str):
 
 def _with_ids() -> list[int]:
     """The other doses of the visit ticked on the form."""
-    return [int(v) for v in request.form.getlist("with_ids") if v.isascii() and v.isdigit() and int(v) < 2**31]
+    return [parse_key(v) for v in request.form.getlist("with_ids") if parse_key(v)]
 
 
 def _act(appointment_id: int, form_class, call, message, form_name):

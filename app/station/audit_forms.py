@@ -7,13 +7,10 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..domain import sampling
+from ..domain.keys import parse_key
 
 
-def _optional_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+_optional_int = parse_key  # nothing chosen, or no key at all: None
 
 
 def valid_seed(form, field):

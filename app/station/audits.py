@@ -8,12 +8,13 @@ from flask_login import current_user
 from ..domain import sampling
 from ..domain import staff_performance as months
 from ..domain.clock import local_today
-from ..services import audits as service
 from ..services import scope
-from ..services.errors import ValidationFailed
-from ..services.export import Sheet
-from ..grid.helpers import apply_errors
+from ..services.common.errors import ValidationFailed
+from ..services.common.spreadsheet import Sheet
+from ..services.figures import audit_samples as service
 from ..web import actor, render, roles_required, tr, xlsx_download
+from ..web.forms import apply_errors, flash_refusal
+from ..web.lists import grid_choices
 from . import bp
 from .audit_forms import CheckForm, DrawForm
 
@@ -24,7 +25,7 @@ FIXERS = ("coordinator", "supervisor", "admin")
 def _draw_form():
     form = DrawForm()
     grids = scope.grids(current_user)
-    form.grid_id.choices = [(0, gettext("全部网格（每个网格各抽一组）"))] + [(g.id, g.label) for g in grids]
+    form.grid_id.choices = [(0, gettext("全部网格（每个网格各抽一组）"))] + grid_choices(grids)
     form.month.choices = [("", gettext("全部在住人员"))] + [
         (m.strftime("%Y-%m"), gettext("%(month)s 录入的记录", month=format_date(m, "yyyy-MM")))
         for m in months.recent_months(local_today())]
@@ -93,7 +94,7 @@ def audit_fixed(item_id: int):
     try:
         service.mark_fixed(actor(), current_user, item_id)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
     else:
         flash(gettext("已标记为整改完成"), "success")
     return redirect(url_for("station.audit_fixes"))
@@ -120,4 +121,5 @@ def audit_report_export():
             for r in service.report(current_user, month)]
     headers = [gettext("协管员"), gettext("抽查"), gettext("合格"), gettext("不合格"), gettext("已整改"), gettext("合格率（%）")]
     title = gettext("抽查报告") + " " + format_date(month, "yyyy-MM")
-    return xlsx_download(gettext("抽查报告"), [Sheet(title, headers, rows, widths=[16, 8, 8, 8, 8, 12], preamble=(title,))])
+    return xlsx_download(gettext("抽查报告"), [Sheet(title, headers, rows, widths=[16, 8, 8, 8, 8, 12], preamble=(title,))],
+                         audit_as="audit_report.export", filters={"month": month.isoformat()})

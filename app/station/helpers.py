@@ -5,6 +5,8 @@ import datetime as dt
 
 from flask import request
 
+from ..domain.keys import parse_key
+
 # Who runs the service schedules and sees results (health data): never coordinators, never landlords.
 SERVICE_STAFF = ("health", "supervisor", "admin")
 # Who may record what a person asked for (opt in, decline, no text messages): also coordinators,
@@ -25,12 +27,12 @@ def ids_arg(name: str, limit: int = 500) -> list[int]:
     out = []
     for part in (request.values.get(name) or "").split(","):
         part = part.strip()
-        if part.isascii() and part.isdigit() and 0 < int(part) < 2**31:
-            out.append(int(part))
+        if parse_key(part):
+            out.append(parse_key(part))
     return out[:limit]
 
 
 def form_version(form) -> int:
     """The record version a form was opened on; anything unreadable counts as outdated."""
     text = str(form.version.data or "")
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
+    return parse_key(text) or 0

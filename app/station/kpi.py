@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from flask import abort, redirect, request
+from flask_login import current_user
 
-from ..services import figure_lists, kpi
-from ..web import int_arg, render, roles_required, tr, xlsx_download
+from ..services.exchange import work as exchange_work
+from ..services.figures import kpi
+from ..services.figures import lists as figure_lists
+from ..web import render, roles_required, tr, xlsx_download
+from ..web.lists import cursor_arg, cursor_links
 from . import bp
 from .reports import REPORTERS, export_sheet, selection
 
@@ -30,7 +34,9 @@ def _list_of(key: str, part: str):
 def kpi_dashboard():
     sel = selection()
     report = kpi.report(sel.area, sel.coverage, sel.month, sel.ctx)
-    return render("station/kpi.html", sel=sel, report=report)
+    exchange = exchange_work.tiles(current_user, within=sel.coverage.filter)
+    return render("station/kpi.html", sel=sel, report=report,
+                  exchange=exchange if any(t.ratio.denominator for t in exchange) else [])
 
 
 @bp.post("/kpi/refresh")
@@ -59,12 +65,15 @@ def kpi_detail(key: str):
 @roles_required(*REPORTERS)
 def kpi_list(key: str, part: str):
     k, listing, sel = _list_of(key, part)
-    page = figure_lists.page(listing, sel.list_ctx, sel.month, int_arg("page", 1) or 1)
+    plus, minus = {"counted": (k.numerator, None), "missing": (k.denominator, k.numerator),
+                   "overdue": (k.overdue, None)}[part]
+    page = figure_lists.page(listing, sel.list_ctx, sel.month, cursor_arg(), estimate=figure_lists.stored_length(
+        sel.coverage, sel.month, plus.key, minus.key if minus else None) if plus else None)
     return render("station/figure_list.html", sel=sel, listing=listing, page=page,
                   title=tr(k.text(listing.title, sel.ctx.setting)), back=sel.url("station.kpi_detail", key=key),
                   back_label=tr(k.text(k.label, sel.ctx.setting)),
                   export=sel.url("station.kpi_export", key=key, part=part),
-                  page_url=lambda n: sel.url("station.kpi_list", key=key, part=part, page=n))
+                  page_url=cursor_links(lambda **c: sel.url("station.kpi_list", key=key, part=part, **c)))
 
 
 @bp.get("/kpi/<key>/<part>/export.xlsx")
@@ -73,5 +82,6 @@ def kpi_export(key: str, part: str):
     k, listing, sel = _list_of(key, part)
     title = tr(k.text(listing.title, sel.ctx.setting))
     rows = figure_lists.every_row(listing, sel.list_ctx, sel.month)
-    return xlsx_download(f"{title}-{sel.month.key}", [export_sheet(title, rows, listing.kind)])
+    return xlsx_download(f"{title}-{sel.month.key}", [export_sheet(title, rows, listing.kind)],
+                         audit_as="kpi_list.export", filters={"kpi": key, "list": part, **sel.args})
 

@@ -1,7 +1,8 @@
 """The monthly statistical report (月报) of an area, as a page to print."""
 from __future__ import annotations
 
-from ..services import monthly as monthly_service, quality
+from ..services.figures import monthly as monthly_service
+from ..services.figures import quality
 from ..web import render, roles_required
 from . import bp
 from .reports import REPORTERS, selection

@@ -8,10 +8,11 @@ from flask_login import current_user
 
 from ..domain.clock import local_today
 from ..domain.notices import notice_number
-from ..grid.helpers import apply_errors
-from ..services import appointments, notices
-from ..services.errors import NotFound, ValidationFailed
-from ..web import actor, int_arg, render, roles_required, safe_next, tr
+from ..services.common.errors import NotFound, ValidationFailed
+from ..services.health import appointments, notices
+from ..web import actor, render, roles_required, safe_next
+from ..web.lists import cursor_arg, page_links
+from ..web.forms import apply_errors, flash_refusal
 from . import bp
 from .appointments import list_filters
 from .forms import StubForm
@@ -23,11 +24,11 @@ SIZES = ("a5", "a4")
 def _listing(form=None, status=200):
     state = request.args.get("state", "out")
     state = state if state in ("out", "back", "all") else "out"
-    page = notices.listing(current_user, state, page=int_arg("page", 1) or 1)
+    page = notices.listing(current_user, state, cursor=cursor_arg())
     return render("station/notices.html", http_status=status, page=page, state=state, today=local_today(),
                   form=form or StubForm(formdata=None, data={"on": local_today()}),
                   number=lambda n: notice_number(n.id, n.issued_on),
-                  page_url=lambda n: url_for("station.notice_list", state=state, page=n))
+                  page_url=page_links("station.notice_list", state=state))
 
 
 @bp.get("/notices")
@@ -64,7 +65,7 @@ def issue_notices():
     try:
         issued = notices.issue(actor(), current_user, ids)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
         return redirect(safe_next(request.form.get("next"), url_for("station.appointment_list")))
     size = request.form.get("size") if request.form.get("size") in SIZES else "a5"
     return redirect(url_for("station.print_notices", ids=",".join(str(n.id) for n in issued), size=size,

@@ -5,10 +5,13 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..services import reminders, scope
-from ..services.errors import ValidationFailed
-from ..services.sms import UnknownBackend
-from ..web import actor, int_arg, render, roles_required, tr
+from ..services import scope
+from ..services.common.errors import ValidationFailed
+from ..services.health import reminders
+from ..services.health.sms import UnknownBackend
+from ..web import actor, render, roles_required
+from ..web.lists import cursor_arg, page_links
+from ..web.forms import flash_refusal
 from . import bp
 from .helpers import SERVICE_STAFF
 
@@ -20,9 +23,9 @@ WEB_SECONDS = 10
 def outbox():
     state = request.args.get("state") or None
     state = state if state in {code for code, _ in reminders.STATE_LABELS} else None
-    return render("station/outbox.html", page=reminders.outbox(current_user, state, page=int_arg("page", 1) or 1),
+    return render("station/outbox.html", page=reminders.outbox(current_user, state, cursor=cursor_arg()),
                   state=state, counts=reminders.counts(current_user), labels=dict(reminders.STATE_LABELS),
-                  page_url=lambda n: url_for("station.outbox", state=state, page=n))
+                  page_url=page_links("station.outbox", state=state))
 
 
 @bp.post("/outbox/send")
@@ -50,7 +53,7 @@ def retry_message(message_id: int):
     try:
         reminders.retry(actor(), current_user, message_id)
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
     else:
         flash(gettext("将重新发送"), "success")
     return redirect(url_for("station.outbox", state=request.form.get("state") or None))

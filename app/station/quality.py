@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask import abort, redirect
 
-from ..services import figure_lists
-from ..services import quality as monitor
-from ..web import int_arg, render, roles_required, tr, xlsx_download
+from ..services.figures import lists as figure_lists
+from ..services.figures import quality as monitor
+from ..web import render, roles_required, tr, xlsx_download
+from ..web.lists import cursor_arg, cursor_links
 from . import bp
 from .reports import REPORTERS, export_sheet, selection
 
@@ -39,11 +40,12 @@ def quality_list(key: str):
     rule = _rule(key)
     sel = selection()
     ctx = monitor.list_context(rule, sel.coverage, sel.ctx)
-    page = figure_lists.page(rule.listing, ctx, sel.ctx.current, int_arg("page", 1) or 1)
+    page = figure_lists.page(rule.listing, ctx, sel.ctx.current, cursor_arg(),
+                             estimate=figure_lists.stored_length(sel.coverage, sel.ctx.current, rule.measure.key))
     return render("station/figure_list.html", sel=sel, listing=rule.listing, page=page, title=tr(rule.label),
                   explain=tr(rule.explain), back=sel.url("station.quality"), back_label=tr(monitor.TITLE),
                   export=sel.url("station.quality_export", key=key), now=True,
-                  page_url=lambda n: sel.url("station.quality_list", key=key, page=n))
+                  page_url=cursor_links(lambda **c: sel.url("station.quality_list", key=key, **c)))
 
 
 @bp.get("/quality/<key>/export.xlsx")
@@ -53,4 +55,5 @@ def quality_export(key: str):
     sel = selection()
     title = tr(rule.label)
     rows = figure_lists.every_row(rule.listing, monitor.list_context(rule, sel.coverage, sel.ctx), sel.ctx.current)
-    return xlsx_download(title, [export_sheet(title, rows, rule.listing.kind)])
+    return xlsx_download(title, [export_sheet(title, rows, rule.listing.kind)],
+                         audit_as="quality_list.export", filters={"rule": key, **sel.args})

@@ -15,11 +15,13 @@ from ..domain.clock import local_today
 from ..domain.idcard import mask_id_number
 from ..domain.months import Month
 from ..models import Area
-from ..services import report_areas, scope
-from ..services.export import Sheet
-from ..services.figures import Coverage
-from ..services.measures import Context
-from ..web import after_response, int_arg, tr
+from ..services import scope
+from ..services.common.spreadsheet import Sheet
+from ..services.figures import report_areas
+from ..services.figures.measures import Context
+from ..services.figures.store import Coverage
+from ..web import int_arg, tr
+from ..web.lists import grid_label
 from . import bp
 
 REPORTERS = ("supervisor", "admin")
@@ -72,7 +74,7 @@ def selection(*, default: str = "current") -> Selection:
     if month > current:
         month = fallback
     ctx = Context.at(today)
-    ctx.defer = after_response  # a county's out-of-date figures: recounted after the page
+    ctx.recount_later = True  # a county's out-of-date figures: recounted by a background job
     return Selection(area, month, Coverage.of(area, scope.grid_ids(current_user)), ctx,
                      report_areas.lineage(current_user, area))
 
@@ -83,7 +85,7 @@ def export_sheet(title: str, rows, kind: str) -> Sheet:
         headers = [gettext("类型"), gettext("姓名"), gettext("网格"), gettext("提交时间"), gettext("说明")]
 
         def line(r):
-            return [r.obj.kind, r.person.name if r.person else "", r.grid.label if r.grid else "",
+            return [r.obj.kind, r.person.name if r.person else "", grid_label(r.grid),
                     r.obj.created_at, tr(r.detail) if r.detail else ""]
     elif kind == "tenancy":
         headers = [gettext("姓名"), gettext("身份证号"), gettext("住所"), gettext("房东"), gettext("入住日期"),
@@ -92,14 +94,14 @@ def export_sheet(title: str, rows, kind: str) -> Sheet:
         def line(r):
             d = r.obj.dwelling
             return [r.person.name, mask_id_number(r.person.id_number), d.address if d else "",
-                    d.landlord.name if d and d.landlord else "", r.obj.start_on, r.grid.label if r.grid else "",
+                    d.landlord.name if d and d.landlord else "", r.obj.start_on, grid_label(r.grid),
                     tr(r.detail) if r.detail else ""]
     elif kind == "dwelling":
         headers = [gettext("住所"), gettext("房东"), gettext("房间数"), gettext("网格"), gettext("说明")]
 
         def line(r):
             d = r.obj
-            return [d.address, d.landlord.name if d.landlord else "", d.rooms, r.grid.label if r.grid else "",
+            return [d.address, d.landlord.name if d.landlord else "", d.rooms, grid_label(r.grid),
                     tr(r.detail) if r.detail else ""]
     elif kind == "appointment":
         headers = [gettext("服务"), gettext("计划日期"), gettext("状态"), gettext("姓名"), gettext("身份证号"),
@@ -108,14 +110,14 @@ def export_sheet(title: str, rows, kind: str) -> Sheet:
         def line(r):
             a, p = r.obj, r.person
             return [a.service_type.name, a.due_on, gettext(dict(schedules.STATUSES).get(a.status, a.status)), p.name,
-                    mask_id_number(p.id_number), r.grid.label if r.grid else "",
+                    mask_id_number(p.id_number), grid_label(r.grid),
                     p.dwelling.address if p.dwelling else "", tr(r.detail) if r.detail else ""]
     else:
         headers = [gettext("姓名"), gettext("身份证号"), gettext("网格"), gettext("现住所"), gettext("说明")]
 
         def line(r):
             p = r.person
-            return [p.name, mask_id_number(p.id_number), r.grid.label if r.grid else "",
+            return [p.name, mask_id_number(p.id_number), grid_label(r.grid),
                     p.dwelling.address if p.dwelling else "", tr(r.detail) if r.detail else ""]
     return Sheet(title, headers, (line(r) for r in rows))
 

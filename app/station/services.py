@@ -8,10 +8,15 @@ from flask_login import current_user
 
 from ..domain.clock import local_today
 from ..domain.dates import first_of_month, parse_month
-from ..grid.helpers import apply_errors, remembered_search
-from ..services import appointments, planning, preferences, scope, search
-from ..services.errors import ValidationFailed
-from ..web import actor, int_arg, render, roles_required, safe_next, tr
+from ..domain.keys import coerce_key
+from ..domain.workcalendar import is_official
+from ..services import scope
+from ..services.common.errors import ValidationFailed
+from ..services.health import appointments, planning, preferences
+from ..services.registry import search
+from ..web import actor, render, roles_required, safe_next
+from ..web.forms import apply_errors, flash_refusal
+from ..web.lists import cursor_arg, page_links, remembered_search
 from . import bp
 from .forms import PlanForm
 from .helpers import CHOICE_STAFF, SERVICE_STAFF
@@ -20,6 +25,7 @@ from .helpers import CHOICE_STAFF, SERVICE_STAFF
 def _overview(form, status=200):
     today = local_today()
     return render("station/services.html", http_status=status, form=form, today=today,
+                  calendar_unknown=[y for y in (today.year, today.year + 1) if not is_official(y)],
                   summary=appointments.summary(current_user, today),
                   by_grid=appointments.overdue_by_grid(current_user, today))
 
@@ -52,9 +58,9 @@ def plan():
 @roles_required(*SERVICE_STAFF)
 def people():
     q = remembered_search("station_q")
-    page = search.people(current_user, q=q, status="present", page=int_arg("page", 1) or 1) if q else None
+    page = search.people(current_user, q=q, status="present", cursor=cursor_arg()) if q else None
     return render("station/people.html", block="results", q=q, page=page,
-                  page_url=lambda n: url_for("station.people", page=n))
+                  page_url=page_links("station.people"))
 
 
 @bp.get("/people/<int:person_id>")
@@ -64,7 +70,7 @@ def person(person_id: int):
     station = appointments.station_of(p.grid)
     return render("station/person.html", p=p, station=station, today=local_today(),
                   lines=appointments.person_services(p, with_results=True),
-                  children=appointments.children_vaccinations(p), opted_out=preferences.sms_opted_out(p.id),
+                  children=appointments.children_vaccinations(p, current_user), opted_out=preferences.sms_opted_out(p.id),
                   contact=appointments.contact(p))
 
 
@@ -79,12 +85,12 @@ def _back(person_id: int) -> str:
 def choice(person_id: int):
     """The person asked for a service (``in``), declined it (``out``), or neither (empty)."""
     try:
-        type_id = int(request.form.get("type_id") or 0)
+        type_id = coerce_key(request.form.get("type_id"))
         preferences.set_choice(actor(), current_user, person_id, type_id, request.form.get("choice") or None)
     except ValueError:  # a type id that is not a number
         flash(gettext("操作无效"), "error")
     except ValidationFailed as exc:
-        flash(tr(next(iter(exc.errors.values()))), "error")
+        flash_refusal(exc)
     else:
         flash(gettext("已记录本人的选择"), "success")
     return redirect(_back(person_id))

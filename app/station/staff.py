@@ -7,11 +7,9 @@ from flask_login import current_user
 
 from ..domain import staff_performance as rules
 from ..domain.clock import local_today
-from ..services import audit, staff
-from ..services.context import Actor
-from ..services.export import Sheet
-from ..extensions import db
-from ..web import actor, render, roles_required, xlsx_download
+from ..services.common.spreadsheet import Sheet
+from ..services.figures import staff
+from ..web import render, roles_required, xlsx_download
 from . import bp
 
 STAFF_VIEWERS = ("coordinator", "supervisor", "admin")
@@ -47,11 +45,6 @@ def staff_export():
     title = gettext("工作量") + " " + _month_label(month)
     note = gettext("奖励 = 采集 × %(c)s + 录入 × %(e)s + 审核合格 × %(a)s 元", c=report.rates.collected,
                    e=report.rates.entered, a=report.rates.approved)
-    _log_export(actor(), month, len(report.rows))
     return xlsx_download(gettext("工作量"), [Sheet(title, headers, rows, widths=[16, 8, 8, 10, 14, 18, 16, 12],
-                                                 preamble=(title, note))])
-
-
-def _log_export(who: Actor, month, n: int) -> None:
-    audit.record(who, "staff.export", "user", None, None, {"month": month.isoformat(), "rows": n})
-    db.session.commit()
+                                                 preamble=(title, note))],
+                         audit_as="staff.export", filters={"month": month.isoformat()})

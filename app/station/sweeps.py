@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..domain import rental
 from ..domain.clock import month_bounds
-from ..services import sweeps
+from ..services.rental import sweeps
 from ..web import render, roles_required
 from . import bp
 

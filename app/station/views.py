@@ -1,7 +1,8 @@
 from flask_login import current_user
 
 from ..domain.clock import local_today
-from ..services import appointments, reviews, search
+from ..services.health import appointments
+from ..services.registry import reviews, search
 from ..web import render, roles_required
 from . import bp
 

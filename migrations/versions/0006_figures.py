@@ -3,8 +3,8 @@
 Revision ID: 0006
 Revises: 0004
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0006'
 down_revision = '0004'
@@ -13,7 +13,7 @@ depends_on = None
 
 # The first 17 characters of an ID number, with a legacy 15-digit number read as its
 # 18-digit form would begin: two records with the same body are the same number written
-# twice (15 and 18 digits, or one check character mistyped). services.sql_rules.id_body
+# twice (15 and 18 digits, or one check character mistyped). services.common.sql_rules.id_body
 # builds the same expression, so that the duplicate check can use this index: the bodies
 # held twice come from one ordered pass over it (id_number is in it, so the table is not
 # read: 0.6 s for a million people, where hashing them took 1.7 s).

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from app.domain.settings import DEFINITIONS, shown
 from app.extensions import db
 from app.models import AuditLog
-from app.services import settings
+from app.services.admin import settings
 
 
 def _form(**typed) -> dict:

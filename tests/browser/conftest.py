@@ -81,6 +81,30 @@ def live_server(app):
         server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def job_runner(app):
+    """Background jobs (a ledger's dry run, a recount) run as ``flask jobs work`` would run
+    them beside the server: a thread that takes what is due every few tenths of a second.
+    One per browser test, stopped after it: a runner left going would take the jobs of the
+    tests that come after (the job page's own tests, the runner processes' tests)."""
+    from app.services import jobs
+
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(0.3):
+            try:
+                jobs.run_pending(app)
+            except Exception:  # noqa: BLE001 - the next round tries again; a test fails on what it sees
+                pass
+
+    thread = threading.Thread(target=loop, name="job-runner", daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server):
     """pytest-playwright gives this to every context: ``page.goto("/grid/")`` works."""
@@ -178,6 +202,13 @@ class Phone:
             page.get_by_role("button", name="登录").click()
         assert "/auth/login" not in page.url, page.locator("main").inner_text()
 
+    def htmx_ready(self, selector: str) -> None:
+        """Wait until htmx has wired up ``selector``: content it swaps in gets its listeners
+        a moment later (htmx's settle step), and a test can act within that moment."""
+        self.page.wait_for_function(
+            "s => { const e = document.querySelector(s); return !!(e && e['htmx-internal-data']"
+            " && e['htmx-internal-data'].initHash); }", arg=selector)
+
     def shot(self, name: str) -> Path:
         path = self.artifacts / f"{name}.png"
         # caret="initial": by default Playwright hides the caret by adding style="" to every
@@ -195,10 +226,59 @@ class Phone:
             return None
         return f"scrollWidth {result['scrollWidth']} > {width}: " + ", ".join(result["culprits"])
 
+    def axe(self, context: str | None = None) -> list[str]:
+        """axe-core's violations of WCAG 2 A/AA, 2.1 AA and its best practices on the page as
+        it is now (``context``: a CSS selector to check only a part), one line per violation
+        and element. axe-core is vendored for the tests (``vendor/axe.min.js``, MPL-2.0) and
+        evaluated through DevTools, outside the page's Content-Security-Policy."""
+        page = self.page
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+        result = page.evaluate(AXE_RUN_JS, context)
+        return ([f"{v['id']} ({v['impact']}): {node}" for v in result for node in v["nodes"]]
+                + page.evaluate(IDS_AND_LABELS_JS))
+
     def small_targets(self, minimum: int = 44) -> list[str]:
         """Visible controls under ``minimum`` CSS px high or wide."""
         return self.page.evaluate(SMALL_TARGETS_JS, minimum)
 
+    def step(self, name: str) -> list[str]:
+        """A screenshot named ``name``, and what is wrong with the page as it is now:
+        sideways scrolling, small targets, console errors and the rest of ``take_problems``."""
+        self.shot(name)
+        overflow, small = self.overflow(), self.small_targets()
+        return [p for p in [overflow, "small: " + "; ".join(small) if small else None, *self.take_problems()] if p]
+
+
+AXE_SOURCE = HERE / "vendor" / "axe.min.js"
+AXE_RUN_JS = """
+async (context) => {
+  const result = await axe.run(context || document, {
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    resultTypes: ["violations"],
+  });
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact,
+    nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary.replace(/\\s+/g, " ").slice(0, 300)}`),
+  }));
+}
+"""
+
+# What axe-core 4.x no longer reports (its duplicate-id rules are retired): an id used twice,
+# and a control that no label names although a label points at its id (the label then
+# names, and a tap on it focuses, the first control with that id).
+IDS_AND_LABELS_JS = """
+() => {
+  const out = [], seen = new Map();
+  for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+  for (const [id, n] of seen) if (n > 1) out.push(`duplicate-id: #${id} ${n} times`);
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    if (!el.labels.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+      out.push(`unlabelled-control: ${el.tagName.toLowerCase()}[name=${el.name}]`);
+  }
+  return out;
+}
+"""
 
 # What sticks out of the phone: the innermost elements whose box or content reaches past
 # ``width``. Children of a horizontal scroller (tables in .scroll, chips) are fine.

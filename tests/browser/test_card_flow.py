@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from app.domain.clock import local_today
 from app.extensions import db
-from app.services import cards
-from app.services.context import Actor
+from app.services.cards import issuing as cards
+from app.services.common.context import Actor
 
 
 def _card(world):
@@ -89,21 +89,24 @@ def test_printed_qr_code_scans_to_the_card(phone, world):
     expect(page.get_by_text("扫*人")).to_be_visible()
 
 
+WAIT_FOR_COPY = """async (path) => {
+    for (let i = 0; i < 100; i++) {
+      const cache = await caches.open("anju-cards-1");
+      if (await cache.match(path)) return true;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    return false;
+}"""
+
+
 def test_card_page_seen_once_stays_readable_offline(profile_phone, world):
     person, issued = _card(world)
     phone = profile_phone
     page = phone.page
     page.goto(f"/c/{issued.token}")
-    page.evaluate("""async () => {
-        const reg = await navigator.serviceWorker.ready;
-        if (reg.active.state !== "activated") {
-          await new Promise((done) => reg.active.addEventListener("statechange",
-            () => reg.active.state === "activated" && done()));
-        }
-    }""")
-    page.reload()  # now under the worker's control: this visit is kept as the offline copy
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
     expect(page.get_by_text("张*明")).to_be_visible()
+    # The first visit, before any worker controls the page, is the one kept (issue 21).
+    assert page.evaluate(WAIT_FOR_COPY, f"/c/{issued.token}")  # no reload, no second visit
     page.context.set_offline(True)
     try:
         page.goto(f"/c/{issued.token}")
@@ -113,6 +116,7 @@ def test_card_page_seen_once_stays_readable_offline(profile_phone, world):
         phone.shot("card-offline")
     finally:
         page.context.set_offline(False)
+    page.goto(f"/c/{issued.token}")
     # once unlocked, personal data is never kept for offline use
     page.get_by_label("身份证号后 4 位").fill(person.id_number[-4:])
     page.get_by_role("button", name="查看本人信息").click()
@@ -123,3 +127,47 @@ def test_card_page_seen_once_stays_readable_offline(profile_phone, world):
         return hits.join("\\n");
     }""")
     assert "张*明" in cached and "张小明" not in cached
+
+
+class WireCounter:
+    """Bytes the server sends (status line, headers, body as sent: compressed when asked),
+    for every request whoever makes it: the page, its files, the service worker's own."""
+
+    def __init__(self, app):
+        self.inner, self.requests = app.wsgi_app, []
+
+    def __call__(self, environ, start_response):
+        row = {"path": environ["PATH_INFO"], "bytes": 0}
+        self.requests.append(row)
+
+        def start(status, headers, exc_info=None):
+            row["bytes"] += len(f"HTTP/1.1 {status}\r\n") + sum(len(f"{k}: {v}\r\n") for k, v in headers) + 2
+            return start_response(status, headers, exc_info)
+
+        for chunk in self.inner(environ, start):
+            row["bytes"] += len(chunk)
+            yield chunk
+
+    @property
+    def total(self) -> int:
+        return sum(r["bytes"] for r in self.requests)
+
+
+def test_a_first_scan_costs_under_10_kb_and_fetches_nothing_of_the_staff_app(phone, world, app, monkeypatch):
+    """Issue 24: the card page registers its own small worker, which caches only the card
+    page and its own files; the staff shell (htmx, app.css) is never fetched."""
+    _, issued = _card(world)
+    counter = WireCounter(app)
+    monkeypatch.setattr(app, "wsgi_app", counter)
+    page = phone.page
+    page.goto(f"/C/{issued.token}")
+    expect(page.get_by_text("张*明")).to_be_visible()
+    assert page.evaluate(WAIT_FOR_COPY, f"/C/{issued.token}")
+    scope = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r && r.scope)")
+    assert scope.endswith("/C/")
+    paths = [r["path"] for r in counter.requests]
+    assert "/card-sw.js" in paths and "/sw.js" not in paths
+    assert not [p for p in paths if "htmx" in p or "app." in p or p == "/offline"], paths
+    print(f"first scan: {counter.total} bytes in {len(paths)} requests: {counter.requests}")
+    assert counter.total <= 10 * 1024, counter.requests
+    assert phone.take_problems() == []

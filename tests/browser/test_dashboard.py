@@ -123,3 +123,29 @@ def test_english_dashboard_fits_a_phone(phone, township):
         problems += check(phone, f"report-en-{name}", 360)
     expect(phone.page.get_by_role("heading", name="Floating population services: monthly statistical report")).to_be_visible()
     assert not problems, "\n".join(problems)
+
+
+def test_the_exchange_figures_on_the_dashboard_fit_a_phone(phone, township, world):
+    """Two away residents of township A, one with the four knowns and inquired about: the
+    exchange's tiles show 50 % against their targets, in red, and lead to the outflow list."""
+    from app.domain.idcard import make_id_number
+    from app.models import Outflow
+    for seq, complete in ((71, True), (72, False)):
+        db.session.add(Outflow(id_number=make_id_number("330106", dt.date(1985, 1, 1), seq), name=f"外出{seq}",
+                               grid_id=world.grid_a1.id, left_on=dt.date(2026, 1, 1),
+                               reason="work" if complete else None, dest_area_code="440305001", occupation="工人",
+                               phone="13800000000", inquired_at=utcnow() if complete else None))
+    db.session.commit()
+    page, width, problems = sign_in(phone, "phone", "supervisor")
+    page.goto("/station/kpi")
+    tiles = page.locator("#exchange-kpis .kpi-tile")
+    expect(tiles).to_have_count(3)
+    expect(tiles.nth(1)).to_contain_text("50.0%")
+    expect(tiles.nth(1)).to_contain_text("目标 ≥ 90%")
+    expect(tiles.nth(1)).to_have_class(re.compile(r"\bbelow\b"))
+    expect(tiles.nth(0)).to_contain_text("无数据")  # no notices received
+    tiles.nth(1).scroll_into_view_if_needed()
+    problems += check(phone, "report-phone-exchange-kpis", width)
+    tiles.nth(2).get_by_role("link", name="“四知”齐全率", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/outflow/$"))
+    assert not problems, "\n".join(problems)

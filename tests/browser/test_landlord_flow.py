@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import AgreementTemplate, Dwelling, Landlord, Tenancy
-from app.services import agreements
+from app.services.rental import agreements
 
 
 def _dwelling_with_tenants(world):

@@ -29,6 +29,7 @@ def test_manifest_has_what_installing_needs(phone):
     assert manifest["start_url"].startswith("/")
     assert api.get(manifest["start_url"]).status == 200  # the login page, after a redirect
     assert manifest.get("scope", "/") == "/"
+    assert manifest["id"] == "/"  # stays the same app if start_url ever changes
 
     for size in (192, 512):
         icons = [i for i in manifest["icons"] if f"{size}x{size}" in i["sizes"].split()
@@ -37,6 +38,29 @@ def test_manifest_has_what_installing_needs(phone):
         icon = api.get(icons[0]["src"])
         assert icon.status == 200 and icon.headers["content-type"] == "image/png"
         assert png_size(icon.body()) == (size, size)
+
+    maskable = [i for i in manifest["icons"] if "maskable" in i.get("purpose", "").split()]
+    assert maskable, "no maskable icon"
+    for entry in maskable:
+        body = api.get(entry["src"]).body()
+        assert_inside_safe_zone(body)
+
+
+def assert_inside_safe_zone(png: bytes) -> None:
+    """A maskable icon fills its square (no transparent corners) and everything drawn on the
+    background lies inside the safe zone: a circle of 40 % of the size around the centre."""
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
+    height, width = image.shape[:2]
+    if image.shape[2] == 4:
+        assert image[:, :, 3].min() == 255, "transparent pixels: a mask would show the launcher's colour"
+    background = image[0, 0, :3].astype(int)
+    drawn = np.abs(image[:, :, :3].astype(int) - background).sum(axis=2) > 30
+    ys, xs = np.nonzero(drawn)
+    farthest = np.hypot(xs - (width - 1) / 2, ys - (height - 1) / 2).max()
+    assert farthest <= 0.4 * width, f"drawn {farthest:.0f} px from the centre; the safe zone is {0.4 * width:.0f} px"
 
 
 def test_service_worker_registers_and_chromium_finds_the_app_installable(profile_phone, base_url):
@@ -72,9 +96,15 @@ def test_service_worker_registers_and_chromium_finds_the_app_installable(profile
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     page.context.set_offline(True)
     try:
-        page.goto("/grid/")
+        page.goto("/grid/people/new")
         expect(page.get_by_role("heading", name="网络未连接")).to_be_visible()
         phone.shot("pwa-offline")
+        # 重试 loads the page that failed again, not the start page
+        retry = page.get_by_role("link", name="重试")
+        assert retry.evaluate("(a) => a.href") == base_url + "/grid/people/new"
     finally:
         page.context.set_offline(False)
+    with page.expect_navigation():
+        retry.click()
+    assert "/grid/people/new" in page.url  # the login page, on its way back there
     assert phone.take_problems() == []

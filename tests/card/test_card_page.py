@@ -8,8 +8,9 @@ from sqlalchemy import select
 from app.domain.clock import local_today, utcnow
 from app.extensions import db
 from app.models import AuditLog, Card, ChangeRequest, Person, UnlockAttempt
-from app.services import cards
-from app.services.context import Actor
+from app.domain import cards as rules
+from app.services.cards import issuing as cards
+from app.services.common.context import Actor
 
 
 @pytest.fixture
@@ -81,15 +82,42 @@ def test_wrong_answer_then_lockout_with_a_time(client, carded):
     assert client.post(f"/c/{issued.token}/unlock", data={"last4": person.id_number[-4:]}).status_code == 302
 
 
-def test_failures_from_one_address_lock_it_out_of_other_cards(client, carded, world):
+def test_one_persons_wrong_tries_do_not_lock_other_cards_behind_the_same_address(client, carded, world):
+    """Issue 14.1: five wrong tries on card A, then the right answer on card B from the same
+    address (a station's Wi-Fi) opened nothing: "尝试次数过多". Only card A is locked."""
     _, issued = carded
     other = world.person("李四", seq=4)
     other_card = cards._new(Actor.cli(), other)
     db.session.commit()
     for _ in range(5):
         client.post(f"/c/{issued.token}/unlock", data={"last4": "0000"})
+    assert client.post(f"/c/{issued.token}/unlock", data={"last4": "0000"}).status_code == 429
     r = client.post(f"/c/{other_card.token}/unlock", data={"last4": other.id_number[-4:]})
-    assert r.status_code == 429
+    assert r.status_code == 302
+
+
+def test_failures_on_many_cards_from_one_address_stop_it_scanning(client, carded, world):
+    person, issued = carded
+    others = []
+    for seq in range(10, 10 + rules.UNLOCK_IP_MAX_CARDS):
+        p = world.person(f"王{seq}", seq=seq)
+        others.append(cards._new(Actor.cli(), p))
+    db.session.commit()
+    for card in others:
+        r = client.post(f"/c/{card.token}/unlock", data={"last4": "0000"})
+    assert r.status_code == 429 and "还需约 60 分钟" in r.text
+    r = client.post(f"/c/{issued.token}/unlock", data={"last4": person.id_number[-4:]})
+    assert r.status_code == 429  # this address is stopped for the hour
+    other_address = {"REMOTE_ADDR": "10.9.9.9"}
+    assert client.post(f"/c/{issued.token}/unlock", data={"last4": person.id_number[-4:]},
+                       environ_base=other_address).status_code == 302
+
+
+def test_the_lockout_says_how_many_minutes_remain(client, carded):
+    _, issued = carded
+    for _ in range(5):
+        r = client.post(f"/c/{issued.token}/unlock", data={"last4": "0000"})
+    assert r.status_code == 429 and "还需约 15 分钟" in r.text
 
 
 def test_unlock_expires_after_fifteen_minutes(client, carded):
@@ -264,3 +292,61 @@ def test_public_page_sets_no_cookie(app, carded):
     fresh = app.test_client()
     r = fresh.get(f"/c/{issued.token}")
     assert r.status_code == 200 and "Set-Cookie" not in r.headers
+
+
+def test_the_page_says_tries_are_limited_and_how_many_remain(client, carded):
+    """Issue 21.7: the limit is told before the first try, and each wrong answer says what is left."""
+    person, issued = carded
+    assert "连续输错 5 次需等 15 分钟再试" in client.get(f"/c/{issued.token}").data.decode()
+    html = client.post(f"/c/{issued.token}/unlock", data={"last4": "0000"}).data.decode()
+    assert "后 4 位不正确，还可尝试 4 次" in html
+    for _ in range(2):
+        client.post(f"/c/{issued.token}/unlock", data={"last4": "0000"})
+    assert "还可尝试 1 次" in client.post(f"/c/{issued.token}/unlock", data={"last4": "0000"}).data.decode()
+
+
+def test_a_move_before_the_arrival_is_refused_at_report_time(client, carded):
+    """Issue 14.3: the card page applies the rule the reviewer's acceptance applies."""
+    person, issued = carded  # arrived 2026-01-10
+    _unlock(client, person, issued)
+    for kind, data in (("address", {"address": "学院路 5 号"}), ("departure", {"destination": "安徽", "reason": "other"})):
+        html = client.post(f"/c/{issued.token}/report/{kind}", data={**data, "on": "2025-12-31"}).data.decode()
+        assert "日期早于来本地日期（2026-01-10）" in html, kind
+    assert db.session.scalar(select(ChangeRequest.id)) is None
+    # the service refuses it too, whoever calls it
+    with pytest.raises(cards.ValidationFailed) as refused:
+        cards.submit_report(db.session.get(Card, issued.card.id), "address",
+                            {"address": "x", "on": dt.date(2025, 12, 31)}, "127.0.0.1")
+    assert "on" in refused.value.errors
+
+
+def test_the_reviewer_corrects_an_impossible_date_in_place(client, carded, login):
+    """A report made before the rule was checked (or a record changed since): the review page
+    shows the problem on the date field, and the corrected date is accepted there."""
+    person, issued = carded
+    _unlock(client, person, issued)
+    client.post(f"/c/{issued.token}/report/address", data={"address": "学院路 5 号 101", "on": local_today().isoformat()})
+    change = db.session.scalars(select(ChangeRequest)).one()
+    change.payload = {**change.payload, "on": "2025-12-31"}
+    db.session.commit()
+    c = login("coordinator")
+    assert "日期需更正" in c.get("/grid/queue").data.decode()
+    review = c.get(f"/grid/queue/{change.id}").data.decode()
+    assert "日期早于来本地日期（2026-01-10）" in review and 'value="2025-12-31"' in review
+    r = c.post(f"/grid/queue/{change.id}/accept", data={"on": "2026-02-01", "address": "学院路 5 号 101",
+                                                        "grid_id": str(person.grid_id)})
+    assert r.status_code == 302, r.data.decode()[-1500:]
+    db.session.expire_all()
+    assert db.session.get(Person, person.id).dwelling.address == "学院路 5 号 101"
+
+
+def test_the_card_page_has_a_per_address_rate(app_with, carded):
+    _, issued = carded
+    limited = app_with(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", RATELIMIT_CARD_PAGE="3 per minute")
+    client = limited.test_client()
+    statuses = [client.get(f"/c/{issued.token}").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    page = client.get(f"/c/{issued.token}")
+    assert page.status_code == 429 and "操作太频繁" in page.text
+    other = client.get(f"/c/{issued.token}", environ_base={"REMOTE_ADDR": "10.1.1.1"})
+    assert other.status_code == 200

@@ -8,8 +8,9 @@ from app.card import fast_path
 from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import Card
-from app.services import card_page, cards
-from app.services.context import Actor
+from app.services.cards import issuing as cards
+from app.services.cards import page as card_page
+from app.services.common.context import Actor
 
 
 @pytest.fixture

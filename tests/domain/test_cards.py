@@ -44,3 +44,15 @@ def test_last4_check():
     assert not cards.matches_last4("11010519491231002X", "0021")
     assert not cards.matches_last4(None, "002X")
     assert not cards.matches_last4("11010519491231002X", "02X")
+
+
+def test_scanning_counts_different_cards_not_tries():
+    from app.domain.cards import UNLOCK_IP_MAX_CARDS, UNLOCK_IP_WINDOW, scanning_state
+    now = dt.datetime(2026, 12, 1, 12, 0)
+    one_card = [(1, now - dt.timedelta(minutes=i)) for i in range(50)]
+    assert not scanning_state(one_card, now).locked
+    many = [(i, now - dt.timedelta(minutes=i)) for i in range(UNLOCK_IP_MAX_CARDS)]
+    state = scanning_state(many, now)
+    assert state.locked_until == now - dt.timedelta(minutes=UNLOCK_IP_MAX_CARDS - 1) + UNLOCK_IP_WINDOW
+    old = [(i, now - UNLOCK_IP_WINDOW - dt.timedelta(seconds=1)) for i in range(UNLOCK_IP_MAX_CARDS)]
+    assert not scanning_state(old, now).locked

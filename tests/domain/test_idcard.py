@@ -72,3 +72,19 @@ def test_a_retired_address_code_is_still_a_valid_number():
 def test_masks_first_six_and_last_four():
     assert mask_id_number(VALID) == "110105********002X"
     assert mask_id_number(None) == ""
+
+
+def test_full_width_digits_and_x_are_the_same_number():
+    wide = VALID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    assert parse_id_number(wide).number == VALID
+    assert parse_id_number(VALID[:-1] + "ｘ").number == VALID
+    assert parse_id_number("１１０１０５４９１２３１００２").number == VALID  # 15 digits, full width
+
+
+@pytest.mark.parametrize("digit", ["٤", "۴", "४", "𝟒", "⁴", "④"])  # Arabic-Indic, Persian, Devanagari, maths, superscript, circled
+def test_digits_of_other_scripts_are_refused_with_a_reason(digit):
+    number = make_id_number("420683", dt.date(1989, 11, 12), 645)
+    with pytest.raises(InvalidIdNumber) as info:
+        parse_id_number(digit + number[1:])
+    assert info.value.code == "foreign_digits"
+    assert "0–9" in str(info.value)

@@ -174,7 +174,7 @@ def test_repeats_within_the_file():
         {"name": "小宝", "id_number": "", "birth_date": "2020-02-01", "sex": "男"},
         {"name": "小宝", "id_number": "", "birth_date": "2020.2.1", "sex": "男"}], start=2)]
     ledger_rows.mark_repeats(rows)
-    assert [r.status for r in rows] == ["ready", "duplicate", "ready", "duplicate"]
+    assert [r.status for r in rows] == ["ready", "repeat", "ready", "repeat"]
     assert "第 2 行" in rows[1].errors[0].message
 
 

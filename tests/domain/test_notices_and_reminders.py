@@ -23,6 +23,14 @@ def test_deadline_and_numbers():
         assert notices.parse_notice_number(bad) is None
 
 
+def test_a_notice_never_shows_a_day_that_has_passed():
+    today = dt.date(2026, 12, 4)
+    assert notices.date_to_print(dt.date(2026, 11, 9), today) is None  # overdue: "call to book"
+    assert notices.date_to_print(today, today) == today
+    assert notices.date_to_print(dt.date(2026, 12, 20), today) == dt.date(2026, 12, 20)
+    assert notices.date_to_print(None, today) is None
+
+
 def test_quiet_hours():
     at = dt.time
     assert reminders.in_quiet_hours(at(22, 0), 21, 8) and reminders.in_quiet_hours(at(7, 59), 21, 8)

@@ -37,7 +37,7 @@ def test_household_codes():
     assert quality.hukou_problem("341202001001") is None  # a village code, down to its township
     assert quality.hukou_problem("999999")[0] == quality.UNKNOWN_CODE
     assert quality.hukou_problem("341202")[0] == quality.NOT_TOWNSHIP
-    assert quality.hukou_problem("342101")[0] == quality.NOT_TOWNSHIP  # retired county: a real place
+    assert quality.hukou_problem("342101")[0] == quality.RETIRED_CODE  # retired county: a real place, to update
     assert quality.hukou_problem("341202000000")[0] == quality.NOT_TOWNSHIP  # a county padded to 12
     assert quality.hukou_problem(None)[0] == quality.NOT_TOWNSHIP
 

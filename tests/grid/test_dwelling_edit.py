@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Agreement, AgreementTemplate, AuditLog, Dwelling, Landlord, Tenancy
-from app.services import ledger
+from app.services.rental import ledger
 from tests.conftest import make_valid_id
 
 

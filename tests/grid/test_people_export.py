@@ -83,4 +83,4 @@ def test_round_trip_export_reads_back_as_an_import(login, world):
     v = row.values
     assert (v["name"], v["id_number"], v["phone"], v["education"], v["reason_for_coming"], v["ethnicity"]) == \
         (p.name, p.id_number, p.phone, "college", "work", "01")
-    assert v["address"] == "文一路 1 号" and v["grid"] == "文一社区 第1网格" and v["arrived_on"] == p.arrived_on
+    assert v["address"] == "文一路 1 号" and v["grid"] == "北山街道 文一社区 第1网格" and v["arrived_on"] == p.arrived_on

@@ -184,3 +184,36 @@ def test_lists_count_everything_when_nothing_is_filtered(login, world):
     c.post("/grid/dwellings/new", data={"grid_id": str(world.grid_a1.id), "address": "新地址 1 号"})
     entries = db.session.scalar(select(db.func.count(AuditLog.id)))
     assert entries >= 2 and f"共 {entries} 条" in c.get("/admin/audit").data.decode()
+
+
+def test_door_to_door_registers_the_next_person_at_the_same_dwelling(login, world):
+    """Issue 21.7: from a dwelling's page the form has the dwelling; after saving, the next one."""
+    c = login("coordinator")
+    dwelling_page = c.get(f"/grid/dwellings/{world.dwelling_a1.id}").data.decode()
+    link = f"/grid/people/new?grid={world.grid_a1.id}&amp;dwelling={world.dwelling_a1.id}"
+    assert link in dwelling_page
+    html = c.get(link.replace("&amp;", "&")).data.decode()
+    assert f'<option selected value="{world.dwelling_a1.id}">' in html
+    r = c.post("/grid/people/new", data={**form(world), "then": "next_here"})
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith(f"/grid/people/new?grid={world.grid_a1.id}&dwelling={world.dwelling_a1.id}")
+    html = c.get(r.headers["Location"]).data.decode()
+    assert "已登记 赵六" in html and f'<option selected value="{world.dwelling_a1.id}">' in html
+    # a dwelling of another grid is not chosen for you
+    other = c.get(f"/grid/people/new?grid={world.grid_a1.id}&dwelling={world.dwelling_b1.id}").data.decode()
+    assert '<option selected value="">' in other.split('name="dwelling_id"')[1]
+
+
+def test_the_same_number_in_another_script_is_no_new_person(login, world):
+    """٤20683… (Arabic-Indic 4) was accepted as a new person although 420683… existed."""
+    number = make_valid_id(region="420683")
+    world.person(grid=world.grid_b1, id_number=number)
+    c = login("coordinator")
+    wide = "４" + number[1:]
+    html = c.post("/grid/people/new", data=form(world, id_number=wide)).data.decode()
+    assert "西溪街道" in html  # the duplicate answer, naming the other area only
+    arabic = "٤" + number[1:]
+    r = c.post("/grid/people/new", data=form(world, id_number=arabic))
+    assert r.status_code == 200 and "请勿使用其他文字的数字" in r.data.decode()
+    assert arabic in r.data.decode()  # what was typed is kept
+    assert db.session.scalars(select(Person.id_number)).all() == [number]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Agreement, AgreementTemplate, AuditLog, Dwelling, SweepVisit
-from app.services import sweeps
+from app.services.rental import sweeps
 
 
 def _second_dwelling(world):
@@ -39,6 +39,17 @@ def test_htmx_mark_returns_the_sweep_block(login, world):
     c = login("coordinator")
     r = c.post(f"/grid/sweep/{world.dwelling_a1.id}", data={"result": "no_change"}, headers={"HX-Request": "true"})
     assert r.status_code == 200 and r.text.lstrip().startswith('<div id="sweep">') and "1 / 1" in r.text
+
+
+def test_htmx_mark_with_dwellings_left_redraws_their_forms_and_says_so(login, world):
+    """Regression: the block's forms called csrf(), imported outside the block: 500."""
+    other = _second_dwelling(world)
+    c = login("coordinator")
+    r = c.post(f"/grid/sweep/{world.dwelling_a1.id}", data={"result": "no_change"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200, r.text[:500]
+    assert f'id="sweep-{other.id}"' in r.text and f'id="sweep-{world.dwelling_a1.id}"' not in r.text
+    assert 'name="csrf_token"' in r.text and "1 / 2" in r.text
+    assert "已记录走访：文一路 1 号" in r.text
 
 
 def test_changes_found_lead_to_the_dwellings_people(login, world):
@@ -129,3 +140,17 @@ def test_ledger_export_is_the_filtered_list_with_masked_ids(login, world):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "地址" and len(rows) == 2
     assert rows[1][0] == "文一路 1 号" and rows[1][7] == "110101********1234" and rows[1][8] == ""
+
+
+def test_htmx_mark_with_dwellings_left_renders_their_forms(login, world):
+    """The block rendered alone has the other dwellings' forms with their CSRF fields (it
+    failed with 'csrf is undefined' as soon as one dwelling was left to visit)."""
+    from app.models import Dwelling
+
+    other = Dwelling(grid_id=world.grid_a1.id, address="文一路 2 号", kind="rental", rooms=2)
+    db.session.add(other)
+    db.session.commit()
+    c = login("coordinator")
+    r = c.post(f"/grid/sweep/{world.dwelling_a1.id}", data={"result": "no_change"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r.text.lstrip().startswith('<div id="sweep">')
+    assert f'action="/grid/sweep/{other.id}"' in r.text and 'name="csrf_token"' in r.text

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.domain.clock import utcnow
 from app.extensions import db
 from app.models import AuditLog, LandlordInvitation, User
-from app.services import settings
+from app.services.admin import settings
 from tests.conftest import PASSWORD
 
 

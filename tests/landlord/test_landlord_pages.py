@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.domain.clock import local_today
 from app.extensions import db
 from app.models import Agreement, AgreementTemplate, AuditLog, ChangeRequest, Tenancy
-from app.services import settings
+from app.services.admin import settings
 from tests.conftest import make_valid_id
 
 
@@ -60,6 +60,15 @@ def test_confirm_a_tenancy_full_page_and_htmx(login, world, rented):
     assert fragment.text.lstrip().startswith(f'<li id="tenancy-{rented["b"].id}"') and "已确认" in fragment.text
     assert "<html" not in fragment.text
     assert "没有待您处理的事项" in c.get("/landlord/").text
+
+
+def test_htmx_confirm_of_a_tenant_no_longer_present_removes_the_row(login, world, rented):
+    """A refused confirmation of someone deregistered meanwhile: the row goes (was a 500)."""
+    a = rented["people"][0]
+    a.status = "left"
+    db.session.commit()
+    fragment = login("landlord").post(f"/landlord/tenancies/{rented['a'].id}/confirm", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and fragment.text.strip() == ""
 
 
 def test_a_coordinator_cannot_confirm_for_a_landlord(login, world, rented):
@@ -175,8 +184,8 @@ def test_unsigned_agreement_waits_then_sign_with_the_landlords_name(login, world
 
 
 def test_a_version_that_asks_to_sign_again(login, world, template):
-    from app.services import agreements
-    from app.services.context import Actor
+    from app.services.common.context import Actor
+    from app.services.rental import agreements
     c = login("landlord")
     c.post(f"/landlord/dwellings/{world.dwelling_a1.id}/agreement", data={"name": world.dwelling_a1.landlord.name, "agree": "y"})
     admin = Actor(world.users["admin"].id, "admin")

@@ -7,8 +7,8 @@ from app.domain import dates
 from app.domain.clock import local_today
 from app.extensions import db
 from app.models import Appointment
-from app.services import planning
-from app.services.context import Actor
+from app.services.common.context import Actor
+from app.services.health import planning
 
 NASTY = ["", "'; DROP TABLE appointment; --", "<script>alert(1)</script>", "x" * 5000, "２０２６－０１－０１",
          "9999999999999999999999", "-1", "🙂", "%", "_", "¹²", "2026-02-30", "0,1,,２,99999999999"]

@@ -9,9 +9,20 @@ from sqlalchemy import select
 from app.domain import dates
 from app.domain.clock import local_today
 from app.extensions import db
-from app.models import Appointment, AuditLog, Document, Notice, Relation, ServiceChoice, ServiceType, SmsMessage
-from app.services import cards, planning, settings
-from app.services.context import Actor
+from app.models import (
+    Appointment,
+    AuditLog,
+    Document,
+    Notice,
+    Relation,
+    ServiceChoice,
+    ServiceType,
+    SmsMessage,
+)
+from app.services.admin import settings
+from app.services.cards import issuing as cards
+from app.services.common.context import Actor
+from app.services.health import planning
 
 CLI = Actor.cli()
 TODAY = local_today()
@@ -247,6 +258,48 @@ def test_document_reminder_deadline_depends_on_the_household_place(login, world,
         deadline = TODAY + dt.timedelta(days=days)
         assert "办证提醒通知书" in html and f"请于 {deadline.isoformat()} 前办理" in html, where
         assert f"户籍地在{where}：自发出之日起 {days} 天内" in html
+
+
+def test_an_overdue_appointments_notice_asks_to_call_instead_of_a_past_date(login, scene):
+    """Regression: 逾期未完成 → 打印通知单 printed the passed day as 时间."""
+    a = scene["check"]  # planned for yesterday
+    health = login("health")
+    r = health.post("/station/notices/issue", data={"ids": str(a.id), "next": "/station/appointments?view=overdue"})
+    html = health.get(r.headers["Location"]).text
+    assert a.due_on.isoformat() not in html
+    assert "请尽快致电 0571-88001234 预约时间。" in html and "时间待约" in html  # the notice and its stub
+    # Moved to a new day first, the reprint carries that day.
+    later = TODAY + dt.timedelta(days=3)
+    health.post(f"/station/appointments/{a.id}/reschedule", data={"version": fresh(a).version, "new_date": later.isoformat()})
+    assert fresh(a).due_on == later
+    again = health.get(health.post("/station/notices/issue", data={"ids": str(a.id)}).headers["Location"]).text
+    assert later.isoformat() in again and "请尽快致电" not in again
+
+
+def test_a_residence_permit_renewal_past_its_date_asks_to_come_soon(login, world, scene):
+    t = scene["services"]["residence_permit"]
+    holder = scene["mum"]
+    past = TODAY - dt.timedelta(days=25)
+    a = Appointment(person_id=holder.id, service_type_id=t.id, slot=f"renew-{past.isoformat()}", due_on=past)
+    db.session.add(a)
+    db.session.commit()
+    health = login("health")
+    html = health.get(health.post("/station/notices/issue", data={"ids": str(a.id)}).headers["Location"]).text
+    assert past.isoformat() not in html and "请于" not in html
+    assert "年度签注已到期，请尽快办理" in html and "请尽快致电 0571-88001234 预约时间。" in html
+
+
+def test_a_reprint_after_the_deadline_shows_no_passed_deadline(login, world, scene, admin_enables_legacy):
+    from app.services.health import notices as notice_service
+    far = world.person("外省人", seq=12, marital_status="married", hukou_area_code="342101")
+    planning.plan_month(CLI, MONTH, today=TODAY)
+    health = login("health")
+    health.post("/station/notices/issue", data={"ids": str(appointment(far, "marriage_childbirth_certificate").id)})
+    notice = db.session.scalars(select(Notice)).one()
+    [view] = notice_service.views([notice], printed_on=notice.deadline_on + dt.timedelta(days=1))
+    assert view.deadline_on is None and view.overdue
+    [view] = notice_service.views([notice], printed_on=notice.deadline_on)
+    assert view.deadline_on == notice.deadline_on and not view.overdue
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from app.domain import dates
 from app.domain.clock import local_today
 from app.extensions import db
 from app.models import Appointment, AuditLog, Relation
-from app.services import appointments, appointments_export
+from app.services.common.paging import Cursor
+from app.services.health import appointments, appointments_export
 from tests.grid.test_people_export import sheet_rows
 
 TODAY = local_today()
@@ -113,8 +114,13 @@ def test_the_whole_list_read_in_chunks_is_every_page_in_order(scene, world):
         due(world.person(f"测{i:02d}", seq=10 + i), scene["checkup"], MONDAY + dt.timedelta(days=i % 4))
     user = world.users["health"]
     whole = [v.ids for v in appointments.whole_work_list(user, "week", chunk=7)]
-    pages = [v.ids for n in (1, 2) for v in appointments.work_list(user, "week", page=n).items]
+    first = appointments.work_list(user, "week")
+    second = appointments.work_list(user, "week", cursor=Cursor(after=first.last_id))
+    assert first.has_next and not second.has_next
+    pages = [v.ids for page in (first, second) for v in page.items]
     assert len(whole) == 33 and whole == pages
+    back = appointments.work_list(user, "week", cursor=Cursor(before=second.first_id))
+    assert [v.ids for v in back.items] == [v.ids for v in first.items] and not back.has_prev
 
 
 def test_health_results_only_with_results(scene, world):

@@ -1,10 +1,13 @@
-// Anju service worker. It caches the app shell, and keeps the public part of a card page
-// the phone has opened (marked X-Card-Offline by the server) as an offline copy. Pages
-// with personal data are sent with Cache-Control: no-store and never kept.
+// Anju's staff service worker. It caches the app shell, and keeps the copies of the pages a
+// coordinator uses without a signal (the server marks them X-Offline-Page: the work list, the
+// registration form, the sweep, move and departure forms; static/js/offline.js). Signing out
+// clears those (Clear-Site-Data). Card pages have their own worker (card-sw.js), so a migrant's
+// phone never downloads this shell.
 const SHELL_CACHE = "anju-shell-{{ version }}";
-const CARD_CACHE = "anju-cards-1";
 const SHELL = {{ shell|tojson }};
 const OFFLINE = {{ offline|tojson }};
+const PAGES = "anju-pages";
+const TEXTS = {{ texts|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -18,44 +21,43 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-function isCardPage(url) {
-  return /^\/[cC]\/[^/]+$/.test(url.pathname);
-}
-
-async function offlineCopy(request) {
-  const cached = await caches.match(request, { cacheName: CARD_CACHE });
-  if (!cached) return caches.match(OFFLINE);
-  const when = new Date(cached.headers.get("Date") || Date.now()).toLocaleString();
-  const html = (await cached.text()).replace(/<!--offline-banner:(.*?)-->/, (_, label) =>
-    '<p class="offline-note" role="status">' + label + " " + when + "</p>");
-  return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } });
-}
-
-async function cardPage(request) {
+// Network first; without a network the kept copy (the same page for another grid or dwelling
+// if this one was never kept), else the offline page.
+async function page(request) {
   try {
     const response = await fetch(request);
-    const cache = await caches.open(CARD_CACHE);
-    if (response.ok && response.headers.get("X-Card-Offline") === "1") {
-      await cache.put(request, response.clone());
-    } else if (response.status === 404 || response.status === 410) {
-      await cache.delete(request);  // a revoked card is not kept
+    if (response.ok && response.headers.get("X-Offline-Page") === "1") {
+      const cache = await caches.open(PAGES);
+      await cache.put(request.url, response.clone());
     }
     return response;
   } catch (error) {
-    return offlineCopy(request);
+    const cache = await caches.open(PAGES);
+    return (await cache.match(request.url)) || (await cache.match(request.url, { ignoreSearch: true }))
+      || (await anotherPersonsForm(cache, new URL(request.url))) || caches.match(OFFLINE);
   }
+}
+
+// A move or departure form of someone whose form was never opened: another person's kept
+// form, which offline.js turns into this person's (name and version from the phone's data).
+async function anotherPersonsForm(cache, url) {
+  const kind = /^\/grid\/people\/\d+\/(move|depart)$/.exec(url.pathname);
+  if (!kind) return null;
+  const kept = (await cache.keys()).find((r) => new URL(r.url).pathname.endsWith("/" + kind[1]));
+  return kept ? cache.match(kept) : null;
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && isCardPage(url)) {
-    event.respondWith(cardPage(request));
+  if (request.mode === "navigate") {
+    event.respondWith(page(request));
     return;
   }
-  if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
+  if (url.pathname === TEXTS) {  // the offline bar's texts: versioned URL, kept once fetched
+    event.respondWith(caches.open(SHELL_CACHE).then((cache) => cache.match(request).then((hit) =>
+      hit || fetch(request).then((response) => (response.ok && cache.put(request, response.clone()), response)))));
     return;
   }
   if (SHELL.includes(url.pathname)) {
