@@ -57,13 +57,15 @@ def left_behind_kind(born: dt.date, today: dt.date) -> str | None:
 
 
 def absence_problems(left_on: dt.date | None, today: dt.date, expected_return: dt.date | None = None,
-                     returned_on: dt.date | None = None) -> dict[str, str]:
-    """Impossible dates of an absence, by field."""
+                     returned_on: dt.date | None = None, born: dt.date | None = None) -> dict[str, str]:
+    """Impossible dates of an absence, by field (``born``: the birth date, when known)."""
     errors = {}
     if left_on is None:
         errors["left_on"] = N_("请填写外出日期")
     elif left_on > today:
         errors["left_on"] = N_("外出日期不能在未来")
+    elif born and left_on < born:
+        errors["left_on"] = N_("外出日期早于出生日期")
     if left_on and expected_return and expected_return < left_on:
         errors["expected_return"] = N_("预计返乡日期不能早于外出日期")
     if returned_on is not None:

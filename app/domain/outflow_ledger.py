@@ -96,9 +96,8 @@ def _optional(row: Row, cells: dict) -> None:
 def _dates(row: Row, cells: dict, today: dt.date) -> None:
     out = row.values
     read_each(row, cells, ("left_on", "expected_return"), values.date, error=True)
-    for key, message in outflow.absence_problems(out.get("left_on"), today, out.get("expected_return")).items():
+    problems = outflow.absence_problems(out.get("left_on"), today, out.get("expected_return"),
+                                        born=out.get("birth_date"))
+    for key, message in problems.items():
         if not any(e.field == key for e in row.errors):
             row.error(key, message)
-    born = out.get("birth_date")
-    if out.get("left_on") and born and out["left_on"] < born:
-        row.error("left_on", N_("外出日期早于出生日期"))

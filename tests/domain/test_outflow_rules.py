@@ -23,6 +23,9 @@ def test_absence_dates():
     assert "expected_return" in rules.absence_problems(dt.date(2026, 5, 1), TODAY, dt.date(2026, 4, 1))
     assert "returned_on" in rules.absence_problems(dt.date(2026, 5, 1), TODAY, returned_on=dt.date(2026, 4, 30))
     assert rules.absence_problems(dt.date(2026, 5, 1), TODAY, returned_on=dt.date(2026, 5, 1)) == {}
+    born = dt.date(2010, 3, 4)
+    assert rules.absence_problems(dt.date(2005, 1, 1), TODAY, born=born) == {"left_on": "外出日期早于出生日期"}
+    assert rules.absence_problems(born, TODAY, born=born) == {}
 
 
 def test_backoff_doubles_up_to_an_hour():

@@ -51,6 +51,13 @@ def test_a_person_already_away_is_not_registered_twice_and_a_known_person_is_lin
     assert record.person_id == known.id
 
 
+def test_a_leaving_date_before_the_birth_date_is_refused_with_the_typed_text_kept(login, world):
+    c, response = _register(login, world, left_on="1980-01-01", occupation="厨师")
+    page = response.data.decode()
+    assert response.status_code == 200 and "外出日期早于出生日期" in page and "厨师" in page
+    assert db.session.scalar(select(Outflow.id)) is None
+
+
 def test_bad_id_number_is_refused_with_the_typed_text_kept(login, world):
     c, response = _register(login, world, id_number="330106198802030000", occupation="厨师")
     page = response.data.decode()

@@ -46,7 +46,8 @@ def normalise(fields: dict, today: dt.date | None = None) -> dict:
         errors["id_number"] = exc.message
     if not out.get("name"):
         errors["name"] = N_("请填写姓名")
-    errors.update(rules.absence_problems(out.get("left_on"), today, out.get("expected_return")))
+    errors.update(rules.absence_problems(out.get("left_on"), today, out.get("expected_return"),
+                                         born=out.get("birth_date")))
     if errors:
         raise ValidationFailed(errors)
     return out
