@@ -56,6 +56,17 @@ def left_behind_kind(born: dt.date, today: dt.date) -> str | None:
     return None
 
 
+def left_behind_problem(born: dt.date, today: dt.date) -> str | None:
+    """Why someone born on ``born`` cannot be registered as left behind, if they cannot."""
+    if born > today:
+        return N_("出生日期在未来")
+    if born.year < 1900:
+        return N_("出生日期早于 1900 年")
+    if left_behind_kind(born, today) is None:
+        return N_("留守人员须为未满 16 周岁的儿童或 60 周岁以上的老人")
+    return None
+
+
 def absence_problems(left_on: dt.date | None, today: dt.date, expected_return: dt.date | None = None,
                      returned_on: dt.date | None = None, born: dt.date | None = None) -> dict[str, str]:
     """Impossible dates of an absence, by field (``born``: the birth date, when known)."""

@@ -18,6 +18,14 @@ def test_left_behind_is_under_16_or_60_and_over():
     assert rules.left_behind_kind(dt.date(1966, 12, 5), TODAY) is None
 
 
+def test_who_may_be_registered_as_left_behind():
+    assert rules.left_behind_problem(dt.date(2027, 1, 1), TODAY) == "出生日期在未来"
+    assert rules.left_behind_problem(dt.date(1899, 12, 31), TODAY) == "出生日期早于 1900 年"
+    assert "60 周岁" in rules.left_behind_problem(dt.date(1990, 1, 1), TODAY)
+    assert rules.left_behind_problem(dt.date(2020, 1, 1), TODAY) is None
+    assert rules.left_behind_problem(dt.date(1950, 1, 1), TODAY) is None
+
+
 def test_absence_dates():
     assert rules.absence_problems(dt.date(2026, 12, 5), TODAY) == {"left_on": "外出日期不能在未来"}
     assert "expected_return" in rules.absence_problems(dt.date(2026, 5, 1), TODAY, dt.date(2026, 4, 1))

@@ -75,6 +75,9 @@ def test_left_behind_child_and_elderly_lists_and_age_rule(login, world):
     adult = c.post(f"/outflow/{record.id}/left-behind", data={"name": "王成年", "birth_date": "1990-01-01",
                                                               "relation": "other"})
     assert adult.status_code == 422 and "未满 16 周岁" in adult.data.decode()
+    unborn = c.post(f"/outflow/{record.id}/left-behind", data={"name": "王未生", "birth_date": "2099-01-01",
+                                                               "relation": "child", "carer": "王奶奶"})
+    assert unborn.status_code == 422 and "出生日期在未来" in unborn.data.decode() and "王未生" in unborn.data.decode()
     elder = make_id_number("330106", dt.date(1950, 1, 1), 7)
     c.post(f"/outflow/{record.id}/left-behind", data={"name": "王爷爷", "id_number": elder, "relation": "parent"})
     kinds = dict(db.session.execute(select(LeftBehind.name, LeftBehind.kind)).all())

@@ -166,10 +166,10 @@ def add_left_behind(actor: Actor, user: User, outflow_id: int, fields: dict) -> 
     kind = None
     if data.get("birth_date") is None:
         errors.setdefault("birth_date", N_("请填写出生日期或身份证号码"))
+    elif problem := rules.left_behind_problem(data["birth_date"], local_today()):
+        errors["birth_date"] = problem
     else:
         kind = rules.left_behind_kind(data["birth_date"], local_today())
-        if kind is None:
-            errors["birth_date"] = N_("留守人员须为未满 16 周岁的儿童或 60 周岁以上的老人")
     if errors:
         raise ValidationFailed(errors)
     member = LeftBehind(outflow_id=record.id, grid_id=record.grid_id, kind=kind, **data)
