@@ -27,7 +27,9 @@ class Dwelling(db.Model):
     landlord = db.relationship("Landlord", backref="dwellings")
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (db.Index("ix_dwelling_grid_address", "grid_id", "address", "id"),)
+    # (address, id): a county's dwelling lists walk it in their order and stop at a page.
+    __table_args__ = (db.Index("ix_dwelling_grid_address", "grid_id", "address", "id"),
+                      db.Index("ix_dwelling_address_id", "address", "id"))
 
 
 class Tenancy(db.Model):

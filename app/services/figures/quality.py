@@ -24,6 +24,7 @@ from ...domain.months import Month, utc_midnight
 from ...domain.text import N_, Message
 from ...extensions import db
 from ...models import ChangeRequest, Person, SweepVisit
+from ..common.skip_scan import distinct_values
 from ..common.sql_rules import id_body, id_fault
 from ..registry.people import area_label
 from ..rental import sweeps
@@ -82,20 +83,17 @@ def _id_missing(c, month: Month, ctx: Context):
 
 
 def _hukou_codes(ctx: Context) -> dict[str, list[str]]:
-    """The distinct household codes of the people present in ``ctx``'s grids, by fault
-    (``""`` for none): a few thousand codes, classified with ``domain.quality``."""
+    """The distinct household codes on record, by fault (``""`` for none): a few thousand
+    codes, classified with ``domain.quality``. All of the register's, read by skipping
+    through ``ix_person_hukou_area_code``; the conditions built from them are applied to
+    the people present in the grids counted, so codes held only elsewhere change nothing."""
     def classify():
-        stmt = select(Person.hukou_area_code).where(Person.status == "present",
-                                                    Person.hukou_area_code.is_not(None),
-                                                    Person.hukou_area_code != "").distinct()
-        if ctx.grid_ids is not None:
-            stmt = stmt.where(Person.grid_id.in_(ctx.grid_ids))
         out: dict[str, list[str]] = {rules.UNKNOWN_CODE: [], rules.RETIRED_CODE: [], rules.NOT_TOWNSHIP: [], "": []}
-        for code in db.session.scalars(stmt):
+        for code in db.session.scalars(distinct_values(Person, "hukou_area_code")):
             problem = rules.hukou_problem(code)
             out[problem[0] if problem else ""].append(code)
         return out
-    return ctx.remember("hukou_codes", classify)
+    return ctx.remember("hukou_codes", classify, everywhere=True)
 
 
 def _code_in(column, codes: dict[str, list[str]], fault: str):
@@ -316,8 +314,11 @@ def list_context(rule: Rule, coverage: figures.Coverage, ctx: Context) -> Contex
     shows with the next count (``figures.max_age_minutes``)."""
     stored = figures.ensure([rule.measure], [ctx.current], coverage, ctx)
     if stored.counting.missing:  # not counted yet: look everywhere rather than nowhere
-        return ctx.scoped(coverage.grid_ids)
-    return ctx.scoped(figures.grids_with(rule.measure.key, coverage, ctx.current))
+        return coverage.context(ctx)
+    grids = figures.grids_with(rule.measure.key, coverage, ctx.current)
+    if len(grids) == len(coverage.grid_ids):  # every grid has some: no narrower than the area
+        return coverage.context(ctx)
+    return ctx.scoped(grids)
 
 
 @dataclass
