@@ -10,17 +10,24 @@ from ..domain import choices
 from ..domain.masking import mask_id_number
 from ..services import scope
 from ..services.common.spreadsheet import Sheet
+from ..services.figures import report_areas
 from ..services.rental import ledger as ledger_service
 from ..web import render, roles_required, xlsx_download
-from ..web.lists import cursor_arg, grid_arg, grid_choices, page_links
+from ..web.lists import cursor_arg, grid_choices, page_links, place_args, uses_picker
 from . import bp
 from .helpers import STAFF
 
 
 def _query() -> dict:
     kind = request.args.get("kind")
-    return {"grid_id": grid_arg(), "kind": kind if kind in choices.codes(choices.DWELLING_KINDS) else None,
+    grid_id, area = place_args()
+    return {"grid_id": grid_id, "area": area, "kind": kind if kind in choices.codes(choices.DWELLING_KINDS) else None,
             "filters": ledger_service.clean_filters(request.args)}
+
+
+def _link_args(query: dict) -> dict:
+    area = query["area"]
+    return {"grid": query["grid_id"], "area": area.id if area else None, "kind": query["kind"], **query["filters"]}
 
 
 @bp.get("/ledger")
@@ -28,10 +35,13 @@ def _query() -> dict:
 def ledger():
     query = _query()
     page = ledger_service.page(current_user, cursor=cursor_arg(), **query)
-    args = {"grid": query["grid_id"], "kind": query["kind"], **query["filters"]}
-    grids = scope.grids(current_user)
-    return render("grid/ledger.html", page=page, grids=grids, grid_labels=dict(grid_choices(grids)), args=args,
-                  page_url=page_links("grid.ledger", **args),
+    args = _link_args(query)
+    if uses_picker(current_user):  # a township or the county: township › community › grid, not 2,016 options
+        chosen = query["area"] or (scope.get_grid(current_user, query["grid_id"]) if query["grid_id"] else None)
+        where = dict(picker=report_areas.picker(current_user, chosen), grids=[])
+    else:
+        where = dict(picker=[], grids=grid_choices(scope.grids(current_user)))
+    return render("grid/ledger.html", page=page, args=args, **where, page_url=page_links("grid.ledger", **args),
                   export_url=url_for("grid.ledger_export", **args))
 
 
@@ -59,4 +69,5 @@ def ledger_export():
 
     sheet = Sheet(gettext("出租房屋台账"), headers, rows(), widths=[36, 18, 12, 8, 8, 10, 14, 20, 8, 10])
     return xlsx_download(gettext("出租房屋台账"), [sheet], audit_as="ledger.export",
-                         filters={"grid_id": query["grid_id"], "kind": query["kind"], **query["filters"]})
+                         filters={"grid_id": query["grid_id"], "area_id": query["area"].id if query["area"] else None,
+                                  "kind": query["kind"], **query["filters"]})

@@ -154,3 +154,22 @@ def test_htmx_mark_with_dwellings_left_renders_their_forms(login, world):
     r = c.post(f"/grid/sweep/{world.dwelling_a1.id}", data={"result": "no_change"}, headers={"HX-Request": "true"})
     assert r.status_code == 200 and r.text.lstrip().startswith('<div id="sweep">')
     assert f'action="/grid/sweep/{other.id}"' in r.text and 'name="csrf_token"' in r.text
+
+
+def test_county_ledger_offers_the_area_picker_and_narrows_to_the_area_picked(login, world):
+    """The admin's ledger (every grid of the county) picks township › community › grid
+    instead of listing every grid as an option, and each row names its grid with its
+    township (two townships may each have a 第1网格)."""
+    c = login("admin")
+    page = c.get("/grid/ledger").text
+    assert 'name="area_1"' in page and 'name="grid"' not in page
+    assert "文一路 1 号" in page and "留和路 9 号" in page and "北山街道" in page and "西溪街道" in page
+    narrowed = c.get(f"/grid/ledger?area_1={world.town_b.id}").text
+    assert "留和路 9 号" in narrowed and "文一路 1 号" not in narrowed and 'name="area_2"' in narrowed
+    assert "西溪街道 › " in narrowed  # the row's grid, named with its township
+    # the export follows the area picked, and its audit entry says so
+    sheet = openpyxl.load_workbook(io.BytesIO(c.get(f"/grid/ledger.xlsx?area={world.town_b.id}").data)).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["留和路 9 号"]
+    # an area outside the user's scope narrows nothing (a coordinator's list stays theirs)
+    mine = login("coordinator").get(f"/grid/ledger?area_1={world.town_b.id}").text
+    assert "留和路 9 号" not in mine and 'name="grid"' in mine

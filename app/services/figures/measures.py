@@ -24,6 +24,7 @@ from ...domain.months import Month
 from ...extensions import db
 from ...models import Appointment, Area, AreaLevel, Card, Dwelling, Person, SweepVisit, Tenancy
 from ..admin import settings
+from ..common.bulk import any_of
 from ..common.sql_rules import within_hours
 
 
@@ -82,7 +83,7 @@ class Source:
     def table(self, ctx: Context, months: list[Month] | None = None):
         stmt = self.rows(ctx)
         if ctx.grid_ids is not None:
-            stmt = stmt.where(self.grid().in_(ctx.grid_ids))
+            stmt = stmt.where(any_of(self.grid(), ctx.grid_ids))
         if self.bound is not None and months:
             stmt = stmt.where(self.bound(sorted(months)))
         if self.materialize:

@@ -25,6 +25,7 @@ from ...domain.text import N_, Message
 from ...extensions import db
 from ...models import ChangeRequest, Person, SweepVisit
 from ..common.skip_scan import distinct_values
+from ..common.bulk import any_of
 from ..common.sql_rules import id_body, id_fault
 from ..registry.people import area_label
 from ..rental import sweeps
@@ -65,7 +66,7 @@ def _unvisited(ctx: Context):
     visits = select(SweepVisit.id).where(SweepVisit.dwelling_id == Person.dwelling_id,
                                          SweepVisit.grid_id == Person.grid_id, SweepVisit.month >= since)
     if ctx.grid_ids is not None:
-        visits = visits.where(SweepVisit.grid_id.in_(ctx.grid_ids))
+        visits = visits.where(any_of(SweepVisit.grid_id, ctx.grid_ids))
     return select(Person.id, Person.grid_id, Person.entered_at).where(Person.status == "present", ~visits.exists())
 
 

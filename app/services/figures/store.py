@@ -33,6 +33,7 @@ from ...domain.figures import Ratio, Sum
 from ...domain.months import Month
 from ...extensions import db
 from ...models import Area, GridFigure, Setting
+from ..common.bulk import any_of
 from . import report_areas
 from .measures import Context, Measure, compute
 
@@ -58,7 +59,7 @@ class Coverage:
         return cls(area, grids, report_areas.covers_everything(area, grids), paths)
 
     def filter(self, column):
-        return None if self.everything else column.in_(self.grid_ids)
+        return None if self.everything else any_of(column, self.grid_ids)
 
     def context(self, ctx: Context) -> Context:
         """``ctx`` counting over these grids."""
