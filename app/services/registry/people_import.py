@@ -12,7 +12,7 @@ anywhere is already registered (so importing a file twice imports nothing the se
 time), a row without a number needs birth date and sex, dates are checked, the grid must
 be one of the user's. The rows are written by registration's own function
 (``services.registry.registration.write``: the person, an arrival, a tenancy, a card,
-an audit row for each, this month's services) in batches: duplicate checks are one query
+an audit row naming the card, this month's services) in batches: duplicate checks are one query
 per batch of rows, inserts one ``COPY`` per table and batch. Everything is one
 transaction: an import is written whole or not at all.
 """

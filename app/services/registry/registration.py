@@ -3,10 +3,11 @@ the entry — the coordinator's form, the review queue (a landlord's or a migran
 a ledger import, the demo county, and the ways in that come later.
 
 A registration is, in one transaction: the person, their arrival on the timeline, the
-tenancy of their dwelling, their card (one person, one card), an audit row for each, and
-this month's services planned for them as the monthly run would. ``write`` does all of it
-for one person or a batch of thousands (an import), set-based; ``register`` is the single
-registration from a form: checked, written, linked to a relative if asked, committed.
+tenancy of their dwelling, their card (one person, one card), one audit row saying what
+was registered and which card was issued, and this month's services planned for them as
+the monthly run would. ``write`` does all of it for one person or a batch of thousands
+(an import), set-based; ``register`` is the single registration from a form: checked,
+written, linked to a relative if asked, committed.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def write(actor: Actor, arrivals: list[Arrival], *, now: dt.datetime | None = No
     today = today or local_today()
     people = [_person_row(actor, a, now) for a in arrivals]
     ids = bulk.write_with_ids(Person.__table__, people)
-    moves, tenancies, logs = [], [], []
+    moves, tenancies = [], []
     for arrival, person in zip(arrivals, people):
         arrived = person["arrived_on"] or today
         moves.append({"person_id": person["id"], "kind": "arrive", "on_date": arrived,
@@ -67,18 +68,23 @@ def write(actor: Actor, arrivals: list[Arrival], *, now: dt.datetime | None = No
         if person["dwelling_id"]:
             tenancies.append({"person_id": person["id"], "dwelling_id": person["dwelling_id"],
                               "room": person["room"], "start_on": arrived})
-        # What was registered, without the empty fields (a quarter of the audit's size).
-        logs.append(audit.row(actor, "person.register", "person", person["id"],
-                              {k: v for k, v in person.items() if v is not None and k != "updated_at"}, now))
     bulk.write(Movement.__table__, moves)
     bulk.write(Tenancy.__table__, tenancies)
     card_rows = cards.issue_many(actor, ids, now)
     bulk.write_with_ids(Card.__table__, card_rows)
-    logs += [audit.row(actor, "card.issue", "card", c["id"], {"person_id": c["person_id"]}, now) for c in card_rows]
-    bulk.write(AuditLog.__table__, logs)
+    bulk.write(AuditLog.__table__, [_registered(actor, person, card, now) for person, card in zip(people, card_rows)])
     _plan_services(actor, ids, today)
     notify.inflow(actor, ids)  # people whose household is in a peer's county: their origin is told
     return ids
+
+
+def _registered(actor: Actor, person: dict, card: dict, now: dt.datetime) -> dict:
+    """The registration's audit row: what was registered, without the empty fields (a
+    quarter of the audit's size), and the card it issued (``card_id``): one row per
+    person, which is the card's issue too (a reissue has a ``card.issue`` row of its own)."""
+    after = {k: v for k, v in person.items() if v is not None and k != "updated_at"}
+    after["card_id"] = card["id"]
+    return audit.row(actor, "person.register", "person", person["id"], after, now)
 
 
 def _person_row(actor: Actor, arrival: Arrival, now: dt.datetime) -> dict:

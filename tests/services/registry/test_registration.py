@@ -67,6 +67,23 @@ def test_an_adult_imported_from_a_ledger_gets_what_the_form_gives(login, world, 
     assert import_rows == form_rows
 
 
+def test_one_audit_row_per_registration_names_the_card_it_issued(login, world):
+    """The form and the ledger write one audit row per person: what was registered and the
+    card issued with it (no separate card.issue row), shown on the audit log's page."""
+    c = login("coordinator")
+    people = [registered_by_form(world, c, make_id_number("341202", dt.date(1991, 5, 6), 11), "赵六"),
+              registered_by_import(world, c, make_id_number("341202", dt.date(1991, 5, 6), 13), "钱七")]
+    cards = {}
+    for person in people:
+        cards[person.id] = db.session.scalars(select(Card.id).where(Card.person_id == person.id)).one()
+        (entry,) = db.session.scalars(select(AuditLog).where(AuditLog.entity == "person",
+                                                             AuditLog.entity_id == person.id)).all()
+        assert entry.action == "person.register" and entry.after["card_id"] == cards[person.id]
+    assert count(AuditLog, AuditLog.action == "card.issue") == 0
+    html = login("admin").get(f"/admin/audit?entity=person&entity_id={people[0].id}").data.decode()
+    assert f"<th>card_id</th><td></td><td><ins>{cards[people[0].id]}</ins></td>" in html
+
+
 def test_a_relative_outside_scope_refuses_the_registration_and_writes_nothing(login, world):
     elsewhere = world.person("王五", grid=world.grid_b1, seq=3)
     c = login("coordinator")
