@@ -1,6 +1,7 @@
 """Importing people ledgers through the pages: dry run, import, idempotence, scope."""
 import datetime as dt
 import io
+import json
 
 import openpyxl
 from sqlalchemy import func, select
@@ -186,6 +187,43 @@ def test_someone_registered_between_dry_run_and_import_is_a_duplicate(login, wor
     db.session.refresh(job)
     assert job.imported == 1 and job.summary["duplicate"] == 1
     assert count(Person) == 2
+
+
+def test_the_import_writes_the_rows_the_dry_run_kept(login, world, monkeypatch):
+    """The dry run's rows are kept beside the upload and written as they were read (values,
+    dates, warnings); a file kept by an earlier version is not trusted: the file is read
+    and checked again."""
+    from app.services.registry import people_import
+
+    rows = [["姓名", "身份证号码", "来本地日期", "联系电话", "现住址", "房间号"],
+            ["甲", make_id_number("330106", dt.date(1990, 1, 1), 31), "2025.3.9", "139 0000 1111", "古墩路 1 号", "101"],
+            ["乙", make_id_number("330106", dt.date(1991, 2, 3), 33), "2025年4月1日", "0571-1234567", "", ""],
+            ["乙", make_id_number("330106", dt.date(1991, 2, 3), 33), "", "", "", ""]]
+    c = login("coordinator")
+    job = check(c, upload(c, xlsx(rows)))
+    kept = people_import._load_checked(job)
+    assert [(r.line, r.status) for r in kept.rows] == [(2, "ready"), (3, "ready"), (4, "repeat")]
+    assert kept.rows[0].values["arrived_on"] == dt.date(2025, 3, 9) and kept.rows[0].values["room"] == "101"
+    assert kept.rows[1].warnings and kept.rows[2].errors and kept.rows[2].values["name"] == "乙"
+    analysed = []
+    monkeypatch.setattr(people_import, "analyse", lambda *a, **k: analysed.append(1) or people_import.Analysis())
+    run(c, job.id)
+    assert not analysed
+    jia = db.session.scalars(select(Person).where(Person.name == "甲")).one()
+    assert (jia.arrived_on, jia.phone, jia.room) == (dt.date(2025, 3, 9), "13900001111", "101")
+    yi = db.session.scalars(select(Person).where(Person.name == "乙")).one()
+    assert yi.arrived_on == dt.date(2025, 4, 1) and yi.phone is None  # a landline is left out, with a warning
+
+    older = check(c, upload(c, xlsx([rows[0], [*rows[1][:1], make_id_number("330106", dt.date(1990, 1, 1), 51)]])))
+    path = people_import._checked_path(older)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["format"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert people_import._load_checked(older) is None
+    monkeypatch.undo()
+    run(c, older.id)
+    db.session.refresh(older)
+    assert older.imported == 1
 
 
 def test_landlords_and_rooms_come_along(login, world):
