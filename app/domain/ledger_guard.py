@@ -64,6 +64,15 @@ class SheetScan:
             self.first_col, self.last_col = min(self.first_col, col), max(self.last_col, col)
         self.cells += 1
 
+    def cover(self, first_row: int, last_row: int, first_col: int, last_col: int, cells: int) -> None:
+        """``add`` for ``cells`` cells at once, spanning these rows and columns."""
+        if not self.cells:
+            self.first_row, self.last_row, self.first_col, self.last_col = first_row, last_row, first_col, last_col
+        else:
+            self.first_row, self.last_row = min(self.first_row, first_row), max(self.last_row, last_row)
+            self.first_col, self.last_col = min(self.first_col, first_col), max(self.last_col, last_col)
+        self.cells += cells
+
     @property
     def grid(self) -> int:
         if not self.cells:
@@ -203,13 +212,17 @@ def _stream_cells(book: zipfile.ZipFile, name: str, path: str, budget: list[int]
 
 
 def _scan_cells(xml: bytes, scan: SheetScan) -> None:
-    for m in CELL.finditer(xml):
-        if m.group(3) == b"/":  # <c … /> holds nothing
-            continue
-        row, col = int(m.group(2)), column_number(m.group(1))
-        scan.add(row, col)
-        if m.group(4) and len(scan.formulas) < FORMULA_LIMIT:
-            scan.formulas[(row - 1, col - 1)] = m.group(5) is not None
+    """The cells of a run of whole rows, measured together (a cell at a time took twice as
+    long: a 100,000-row ledger has 900,000 cells, and is measured at upload and dry run)."""
+    cells = [c for c in CELL.findall(xml) if not c[2]]  # <c … /> holds nothing
+    if not cells:
+        return
+    rows = [int(c[1]) for c in cells]
+    columns = [column_number(letters) for letters in {c[0] for c in cells}]
+    scan.cover(min(rows), max(rows), min(columns), max(columns), len(cells))
+    for letters, digits, _, formula, cached in cells:
+        if formula and len(scan.formulas) < FORMULA_LIMIT:
+            scan.formulas[(int(digits) - 1, column_number(letters) - 1)] = bool(cached)
 
 
 # --- .xls -------------------------------------------------------------------------------
