@@ -48,7 +48,6 @@ class Person(db.Model):
     __table_args__ = (
         db.Index("ix_person_grid_status_name", "grid_id", "status", "name", "id"),
         db.Index("ix_person_name_birth", "name", "birth_date"),
-        db.Index("ix_person_phone", "phone"),
         db.Index("ix_person_grid_arrived", "grid_id", "arrived_on"),
         db.Index("ix_person_grid_left", "grid_id", "left_on"),
         db.Index("ix_person_entered_at", "entered_at"),
