@@ -110,17 +110,23 @@ def one_run(app, data: bytes, username: str) -> dict:
     from app.services.registry import people_import
 
     timings = {}
+    loads = timings["load_1min"] = {}  # the load average as each step starts (a shared machine's noise)
+
+    def start(step: str) -> float:
+        loads[step] = round(os.getloadavg()[0], 2)
+        return time.perf_counter()
+
     with app.test_request_context():
         user = db.session.scalars(select(User).where(User.username == username)).one()
         actor = Actor(user.id, f"bench:{username}")
-        t0 = time.perf_counter()
+        t0 = start("upload")
         job = people_import.upload(actor, user, "bench.xlsx", data)
         timings["upload_s"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0 = start("dry_run")
         result = people_import.check(actor, user, job)
         timings["dry_run_s"] = time.perf_counter() - t0
         timings["ready"] = result.count("ready")
-        t0 = time.perf_counter()
+        t0 = start("import")
         people_import.run(actor, user, job)
         timings["import_s"] = time.perf_counter() - t0
         timings["imported"] = job.imported
@@ -128,7 +134,7 @@ def one_run(app, data: bytes, username: str) -> dict:
         timings["total_s"] = timings["upload_s"] + timings["dry_run_s"] + timings["import_s"]
 
         again = people_import.upload(actor, user, "bench.xlsx", data)
-        t0 = time.perf_counter()
+        t0 = start("again_dry_run")
         second = people_import.check(actor, user, again)
         timings["again_dry_run_s"] = time.perf_counter() - t0
         timings["again_duplicates"] = second.count("duplicate")
@@ -137,7 +143,7 @@ def one_run(app, data: bytes, username: str) -> dict:
         timings["cleanup_s"], timings["deleted"] = remove(job)
 
         # The command line's way: one check, then the import (which re-checks only the database).
-        t0 = time.perf_counter()
+        t0 = start("cli")
         job = people_import.upload(actor, user, "bench.xlsx", data)
         result = people_import.analyse(user, job)
         people_import.run(actor, user, job, analysis=result)
@@ -188,7 +194,7 @@ def main(argv=None) -> int:
               f"import {timings['import_s']:.1f} s, total {timings['total_s']:.1f} s; imported {timings['imported']:,}"
               f" with {timings['dwellings']:,} new dwellings; again: {timings['again_duplicates']:,} duplicates in "
               f"{timings['again_dry_run_s']:.1f} s; command line {timings['cli_s']:.1f} s "
-              f"(load {load[0]:.1f} → {timings['load_after'][0]:.1f})", flush=True)
+              f"(load {load[0]:.1f} → {timings['load_after'][0]:.1f}; at each step {timings['load_1min']})", flush=True)
     keys = ("upload_s", "dry_run_s", "import_s", "total_s", "again_dry_run_s", "cli_s")
     report["median"] = {k: round(statistics.median(r[k] for r in report["runs"]), 1) for k in keys}
     lines = [f"# People import benchmark — {report['when']}", "",
@@ -197,6 +203,8 @@ def main(argv=None) -> int:
              "|---|" + "---:|" * (len(report["runs"]) + 1)]
     for k in keys:
         lines.append(f"| {k[:-2]} (s) | " + " | ".join(f"{r[k]:.1f}" for r in report["runs"]) + f" | {report['median'][k]} |")
+    lines.append("| load average (1 min) before → after | "
+                 + " | ".join(f"{r['load_before'][0]:.1f} → {r['load_after'][0]:.1f}" for r in report["runs"]) + " | |")
     text = "\n".join(lines) + "\n"
     print()
     print(text)
