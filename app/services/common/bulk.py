@@ -6,7 +6,9 @@ Callers build plain dicts with the same keys in every row.
 """
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable
 
 import psycopg
 
@@ -22,13 +24,18 @@ def _json_columns(table, columns: list[str]) -> list[int]:
     return [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
 
 
-def write(table, rows: list[dict]) -> None:
-    """Insert ``rows`` into ``table`` (a ``Table``) in the session's transaction."""
-    if not rows:
+def write(table, rows: Iterable[dict]) -> None:
+    """Insert ``rows`` into ``table`` (a ``Table``) in the session's transaction. ``rows``
+    may be made as they are sent (a generator): on PostgreSQL each is then built while
+    the server takes in those before it, instead of all of them before the first is sent."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return
+    rows = itertools.chain((first,), rows)
     bind = db.session.connection()
     if bind.dialect.name == "postgresql":
-        columns = list(rows[0])
+        columns = list(first)
         as_json = _json_columns(table, columns)
         raw = bind.connection.driver_connection
         quoted = ", ".join(f'"{c}"' for c in columns)  # names come from the code's own tables
@@ -44,7 +51,7 @@ def write(table, rows: list[dict]) -> None:
         except psycopg.IntegrityError as exc:  # as the ORM would raise it (a unique key met a twin)
             raise IntegrityError(statement, None, exc) from exc
     else:
-        db.session.execute(insert(table), rows)
+        db.session.execute(insert(table), list(rows))
 
 
 def write_with_ids(table, rows: list[dict]) -> list[int]:

@@ -58,24 +58,24 @@ def write(actor: Actor, arrivals: list[Arrival], *, now: dt.datetime | None = No
     today = today or local_today()
     people = [_person_row(actor, a, now) for a in arrivals]
     ids = bulk.write_with_ids(Person.__table__, people)
-    moves, tenancies = [], []
-    for arrival, person in zip(arrivals, people):
-        arrived = person["arrived_on"] or today
-        moves.append({"person_id": person["id"], "kind": "arrive", "on_date": arrived,
-                      "from_dwelling_id": None, "to_dwelling_id": person["dwelling_id"], "from_grid_id": None,
-                      "to_grid_id": person["grid_id"], "destination": None, "reason": None, "note": arrival.note,
-                      "recorded_by_id": person["created_by_id"], "recorded_at": person["entered_at"]})
-        if person["dwelling_id"]:
-            tenancies.append({"person_id": person["id"], "dwelling_id": person["dwelling_id"],
-                              "room": person["room"], "start_on": arrived})
-    bulk.write(Movement.__table__, moves)
-    bulk.write(Tenancy.__table__, tenancies)
+    # The rows that only refer to the people are made as they are sent (generators).
+    bulk.write(Movement.__table__, (_arrived(a, p, today) for a, p in zip(arrivals, people)))
+    bulk.write(Tenancy.__table__, ({"person_id": p["id"], "dwelling_id": p["dwelling_id"], "room": p["room"],
+                                    "start_on": p["arrived_on"] or today} for p in people if p["dwelling_id"]))
     card_rows = cards.issue_many(actor, ids, now)
     bulk.write_with_ids(Card.__table__, card_rows)
-    bulk.write(AuditLog.__table__, [_registered(actor, person, card, now) for person, card in zip(people, card_rows)])
+    bulk.write(AuditLog.__table__, (_registered(actor, p, card, now) for p, card in zip(people, card_rows)))
     _plan_services(actor, ids, today)
     notify.inflow(actor, ids)  # people whose household is in a peer's county: their origin is told
     return ids
+
+
+def _arrived(arrival: Arrival, person: dict, today: dt.date) -> dict:
+    """The arrival on the person's timeline."""
+    return {"person_id": person["id"], "kind": "arrive", "on_date": person["arrived_on"] or today,
+            "from_dwelling_id": None, "to_dwelling_id": person["dwelling_id"], "from_grid_id": None,
+            "to_grid_id": person["grid_id"], "destination": None, "reason": None, "note": arrival.note,
+            "recorded_by_id": person["created_by_id"], "recorded_at": person["entered_at"]}
 
 
 def _registered(actor: Actor, person: dict, card: dict, now: dt.datetime) -> dict:
